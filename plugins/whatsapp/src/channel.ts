@@ -1,0 +1,32 @@
+/**
+ * The `whatsapp` channel type: WhatsApp Cloud API (Meta Graph API). One platform webhook URL
+ * (`/webhooks/whatsapp`), events routed by `accountId` = `metadata.phone_number_id`.
+ * WhatsApp has no profile API: names come from webhooks, so `getProfile` is not implemented.
+ */
+import { defineChannel } from '@parley/sdk';
+import { connect } from './account.js';
+import { configSchema, CUSTOMER_SERVICE_WINDOW_MS, parseConfig, secretFields, type WhatsAppConfig } from './config.js';
+import { downloadMedia } from './media.js';
+import { parseWebhookBody } from './parse.js';
+import { sendMessage, sendTyping } from './send.js';
+import { handleHandshake, verifyWebhook } from './webhook.js';
+
+export const whatsappChannel = defineChannel<WhatsAppConfig>({
+  type: 'whatsapp',
+  displayName: 'WhatsApp',
+  configSchema,
+  secretFields,
+  parseConfig,
+  customerServiceWindowMs: CUSTOMER_SERVICE_WINDOW_MS,
+  simulateTyping: true,
+  webhook: {
+    routing: 'account',
+    handshake: (req, runtime) => handleHandshake(req, runtime),
+    verify: (req, runtime) => verifyWebhook(req, runtime),
+    parse: (req, runtime) => parseWebhookBody(req.rawBody, runtime.logger),
+  },
+  connect,
+  send: sendMessage,
+  sendTyping,
+  downloadMedia,
+});

@@ -1,0 +1,23 @@
+/**
+ * @parley/plugin-whatsapp — WhatsApp Cloud API channel for Parley.
+ * Default export: the plugin (`setup` registers the `whatsapp` channel). Named exports are the
+ * building blocks, for tests and for hosts that want them directly.
+ */
+import { definePlugin } from '@parley/sdk';
+import { whatsappChannel } from './channel.js';
+
+export { whatsappChannel } from './channel.js';
+export { connect, PHONE_FIELDS } from './account.js';
+export { configSchema, parseConfig, graphBaseUrl, secretFields, SETTINGS, DEFAULT_GRAPH_URL, GRAPH_TIMEOUT_MS, CUSTOMER_SERVICE_WINDOW_MS, type WhatsAppConfig } from './config.js';
+export { mapGraphError, classifyGraphError, mapNetworkError, mapWebhookErrors, graphErrorOf, type GraphErrorObject } from './errors.js';
+export { downloadMedia, retrieveMediaUrl, type MediaUrlInfo } from './media.js';
+export { parseWebhookBody, resolveSender, toMillis } from './parse.js';
+export { buildMessagePayload, recipientFields, sendMessage, sendTyping, typingPayload } from './send.js';
+export { handleHandshake, verifySignature, verifyWebhook, safeEqual } from './webhook.js';
+
+export default definePlugin({
+  id: 'whatsapp',
+  setup(host) {
+    host.registerChannel(whatsappChannel);
+  },
+});
