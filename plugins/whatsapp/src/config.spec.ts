@@ -35,6 +35,7 @@ describe('parseConfig', () => {
   it('rejects ids that would escape the URL path and tokens with spaces', () => {
     invalidConfig({ ...valid, phoneNumberId: '123/../me' });
     invalidConfig({ ...valid, wabaId: '1 2' });
+    invalidConfig({ ...valid, phoneNumberId: '..' });
     invalidConfig({ ...valid, accessToken: 'two words' });
   });
 });

@@ -34,7 +34,7 @@ export const SETTINGS = {
 } as const;
 
 /** Graph ids travel in URL paths: keep them to a safe alphabet. */
-const ID_PATTERN = /^[0-9A-Za-z_.-]{1,128}$/;
+const ID_PATTERN = /^[0-9A-Za-z_-]{1,128}$/;
 
 /** JSON Schema of {@link WhatsAppConfig}, for generic forms. */
 export const configSchema: JsonSchema = {
