@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { parseInput, zodSchema } from '../http/validation.js';
+import { Auth, AuthGuard } from '../tenancy/auth.guard.js';
+import type { AuthUser } from '../tenancy/auth.types.js';
+import { ChannelsService, type ChannelJson } from './channels.service.js';
+
+const createChannelSchema = z.object({
+  type: z.string().min(1).max(40),
+  name: z.string().trim().min(1).max(200),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Channel accounts ("sessions") of the caller's tenant (DESIGN.md §4 Channels). */
+@ApiTags('channels')
+@ApiBearerAuth()
+@UseGuards(AuthGuard)
+@Controller('api/v1/channels')
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  /** 201 `{id,type,name,status,...}`; 403 FORBIDDEN / PLAN_LIMIT_REACHED / CHANNEL_TYPE_NOT_IN_PLAN. */
+  @Post()
+  @ApiBody({ schema: zodSchema(createChannelSchema) })
+  create(@Auth() auth: AuthUser, @Body() body: unknown): Promise<ChannelJson> {
+    return this.channels.create(auth, parseInput(createChannelSchema, body));
+  }
+
+  @Get()
+  async list(@Auth() auth: AuthUser): Promise<{ data: ChannelJson[]; nextCursor: null }> {
+    return { data: await this.channels.list(auth), nextCursor: null };
+  }
+
+  @Get(':id')
+  get(@Auth() auth: AuthUser, @Param('id') id: string): Promise<ChannelJson> {
+    return this.channels.get(auth, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Auth() auth: AuthUser, @Param('id') id: string): Promise<void> {
+    return this.channels.remove(auth, id);
+  }
+}

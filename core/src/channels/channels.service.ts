@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { isChannelError, type ChannelDefinition } from '@parley/sdk';
+import { EntitlementsService } from '../entitlements/entitlements.service.js';
+import { isUniqueViolation } from '../database/errors.js';
+import { notFound } from '../http/app-error.js';
+import { assertCan } from '../tenancy/abilities.js';
+import type { AuthUser } from '../tenancy/auth.types.js';
+import { TenancyRepository } from '../tenancy/tenancy.repository.js';
+import type { ChannelEntity } from './channel.entity.js';
+import { ChannelRuntime } from './channel-runtime.js';
+import { ChannelErrors } from './channels.errors.js';
+import { ChannelsRepository } from './channels.repository.js';
+
+/** Public JSON of a channel: secrets are never included. */
+export interface ChannelJson {
+  id: string;
+  type: string;
+  name: string;
+  status: string;
+  accountId: string | null;
+  config: Record<string, unknown>;
+  info: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export const toChannelJson = (c: ChannelEntity): ChannelJson => ({
+  id: c.id,
+  type: c.type,
+  name: c.name,
+  status: c.status,
+  accountId: c.accountId,
+  config: c.config ?? {},
+  info: c.info,
+  createdAt: new Date(c.createdAt).toISOString(),
+});
+
+function splitSecrets(def: ChannelDefinition<any>, config: Record<string, unknown>) {
+  const plain: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) (def.secretFields.includes(k) ? secrets : plain)[k] = v;
+  return { plain, secrets };
+}
+
+/** Connecting and listing channel accounts ("sessions"). */
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly repo: ChannelsRepository,
+    private readonly runtime: ChannelRuntime,
+    private readonly entitlements: EntitlementsService,
+    private readonly tenancy: TenancyRepository,
+  ) {}
+
+  /**
+   * Validates the config, checks the plan, verifies the credentials with the provider, and
+   * stores the channel with its secrets encrypted.
+   * @throws AppError FORBIDDEN, CHANNEL_TYPE_UNKNOWN, CHANNEL_CONFIG_INVALID, PLAN_LIMIT_REACHED,
+   *   CHANNEL_TYPE_NOT_IN_PLAN, CHANNEL_CREDENTIALS_INVALID, CHANNEL_PROVIDER_UNAVAILABLE, CHANNEL_ACCOUNT_TAKEN.
+   */
+  async create(auth: AuthUser, input: { type: string; name: string; config: unknown }): Promise<ChannelJson> {
+    assertCan(auth.role, 'create', 'Channel');
+    const def = this.runtime.definition(input.type);
+    const tenant = await this.tenancy.findTenant(auth.tenantId);
+    if (!tenant) throw notFound('Tenant');
+    const existing = (await this.repo.list(auth.tenantId)).filter((c) => c.type === input.type).length;
+    this.entitlements.assertCanAddChannel(tenant.planId, input.type, existing);
+
+    let config: Record<string, unknown>;
+    try {
+      config = def.parseConfig(input.config) as Record<string, unknown>;
+    } catch (err) {
+      throw ChannelErrors.invalidConfig(err instanceof Error ? err.message : String(err));
+    }
+    let connected;
+    try {
+      connected = await def.connect({ ...this.runtime.runtime, channelId: 'pending', tenantId: auth.tenantId, config });
+    } catch (err) {
+      if (isChannelError(err) && err.code === 'INVALID_CREDENTIALS') throw ChannelErrors.invalidCredentials(err.message, err.providerCode);
+      if (isChannelError(err) && err.code === 'INVALID_CONFIG') throw ChannelErrors.invalidConfig(err.message);
+      throw ChannelErrors.providerUnavailable(err instanceof Error ? err.message : String(err));
+    }
+    const { plain, secrets } = splitSecrets(def, { ...config, ...(connected.configPatch ?? {}) });
+    try {
+      const row = await this.repo.create(
+        auth.tenantId,
+        { type: input.type, name: input.name, status: 'connected', accountId: connected.accountId, config: plain, secretsEnc: this.runtime.box.seal(secrets), info: connected.info ?? null },
+        (count) => this.entitlements.assertCanAddChannel(tenant.planId, input.type, count),
+      );
+      this.runtime.invalidate();
+      return toChannelJson(row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw ChannelErrors.accountTaken(input.type, connected.accountId);
+      throw err;
+    }
+  }
+
+  async list(auth: AuthUser): Promise<ChannelJson[]> {
+    assertCan(auth.role, 'read', 'Channel');
+    return (await this.repo.list(auth.tenantId)).map(toChannelJson);
+  }
+
+  /** @throws AppError NOT_FOUND (also for another tenant's id). */
+  async get(auth: AuthUser, id: string): Promise<ChannelJson> {
+    assertCan(auth.role, 'read', 'Channel');
+    const c = await this.repo.get(auth.tenantId, id);
+    if (!c) throw notFound('Channel', id);
+    return toChannelJson(c);
+  }
+
+  /** Disconnects (provider clean-up, best effort) and deletes the channel; its chats stay. */
+  async remove(auth: AuthUser, id: string): Promise<void> {
+    assertCan(auth.role, 'delete', 'Channel');
+    const c = await this.repo.get(auth.tenantId, id);
+    if (!c) throw notFound('Channel', id);
+    const def = this.runtime.definition(c.type);
+    await def.disconnect?.(this.runtime.context(c)).catch(() => undefined);
+    await this.repo.remove(auth.tenantId, id);
+    this.runtime.invalidate();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Group commit for inbound webhooks: concurrent webhook requests queue their parsed events;
+ * one committer stores everything queued so far in a single transaction, then resolves each
+ * request. A request is acknowledged only after the commit holding its events. When a batch
+ * fails, its jobs are retried one by one so that one bad webhook cannot fail the others.
+ */
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { InboundMessage, InboundStatus } from '@parley/sdk';
+import type { Logger } from 'pino';
+import { newId } from '../database/ids.js';
+import { ROOT_LOGGER } from '../logging/logger.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { InboundRepository, type InboundChannel, type InboundResult } from './inbound.repository.js';
+
+/** One webhook's events for one channel. `rawPayload` is stored once per request. */
+export interface InboundJob {
+  channel: InboundChannel;
+  messages: InboundMessage[];
+  statuses: InboundStatus[];
+  rawPayload: string | null;
+}
+
+interface Pending {
+  jobs: InboundJob[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Max webhook requests per transaction. */
+const MAX_BATCH = 256;
+
+/** Outbox topic written by every inbound commit. */
+export const INBOUND_COMMITTED = 'inbound.committed';
+/** Outbox topic of a media download. */
+export const MEDIA_FETCH = 'media.fetch';
+
+@Injectable()
+export class InboundPipeline implements OnApplicationShutdown {
+  private queue: Pending[] = [];
+  private running = false;
+  private idle: Promise<void> = Promise.resolve();
+  private markIdle: () => void = () => {};
+  private readonly log: Logger;
+
+  constructor(
+    private readonly repo: InboundRepository,
+    private readonly outbox: OutboxService,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'inbound' });
+  }
+
+  /** Stores the jobs of one webhook request; resolves after their transaction commits. */
+  ingest(jobs: InboundJob[]): Promise<void> {
+    if (!jobs.some((j) => j.messages.length || j.statuses.length || j.rawPayload)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ jobs, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    this.idle = new Promise((r) => (this.markIdle = r));
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          await this.commit(batch.flatMap((p) => p.jobs));
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          if (batch.length === 1) {
+            batch[0].reject(err);
+            continue;
+          }
+          this.log.warn({ err, size: batch.length }, 'batch commit failed; retrying requests one by one');
+          for (const p of batch) {
+            try {
+              await this.commit(p.jobs);
+              p.resolve();
+            } catch (e) {
+              p.reject(e);
+            }
+          }
+        }
+      }
+    } finally {
+      this.running = false;
+      this.markIdle();
+    }
+  }
+
+  private async commit(jobs: InboundJob[]): Promise<void> {
+    const rows: { id: string; tenantId: string | null; topic: string; payload: string }[] = [];
+    const result = await this.repo.store(jobs, (r) => {
+      rows.length = 0;
+      if (r.messageIds.length || r.statusMessageIds.length) {
+        rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload: JSON.stringify(summary(r)) });
+      }
+      for (const md of r.media) rows.push({ id: newId(), tenantId: md.tenantId, topic: MEDIA_FETCH, payload: JSON.stringify(md) });
+      return rows;
+    });
+    if (rows.length) this.outbox.handleNow(rows.map((r) => ({ ...r, attempts: 0 })));
+    void result;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.idle;
+  }
+}
+
+/** Payload of {@link INBOUND_COMMITTED}. */
+export type InboundCommitted = Pick<InboundResult, 'messageIds' | 'chatIds' | 'newChatIds' | 'newContactIds' | 'statusMessageIds'>;
+
+function summary(r: InboundResult): InboundCommitted {
+  return { messageIds: r.messageIds, chatIds: r.chatIds, newChatIds: r.newChatIds, newContactIds: r.newContactIds, statusMessageIds: r.statusMessageIds };
+}

@@ -1,0 +1,121 @@
+/**
+ * Configuration: environment variables validated with zod at start-up (DESIGN.md §3).
+ * Secrets that are not given (ENCRYPTION_KEY, JWT_SECRET) are generated once into the
+ * data directory so that `npm start` works on a fresh machine.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/parley.sqlite')
+    .refine((v) => v.startsWith('sqlite:') || /^mysql:\/\//.test(v) || /^mariadb:\/\//.test(v), 'must be sqlite:<path> or mysql://...'),
+  DATA_DIR: z.string().default('./data'),
+  REDIS_URL: z.string().optional(),
+  ENCRYPTION_KEY: z.string().optional(),
+  JWT_SECRET: z.string().optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  META_APP_SECRET: z.string().optional(),
+  META_VERIFY_TOKEN: z.string().optional(),
+  META_APP_ID: z.string().optional(),
+  META_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v24.0'),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
+  PARLEY_PLUGINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Typing simulation: ms per character of the outbound text. */
+  TYPING_MS_PER_CHAR: z.coerce.number().min(0).default(13),
+  /** Typing simulation: upper bound of the uniform random extra delay, ms. */
+  TYPING_JITTER_MS: z.coerce.number().min(0).default(1000),
+  /** Max upload/stored media size in bytes (WhatsApp documents go up to 100 MB). */
+  MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+});
+
+/** The validated configuration. Times in ms unless named otherwise. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+  dataDir: string;
+  redisUrl?: string;
+  /** 32-byte AES-256-GCM key. */
+  encryptionKey: Buffer;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  /** Platform settings plugins may read (META_*, TELEGRAM_API_URL...). */
+  settings: Record<string, string | undefined>;
+  /** Third-party plugin package names to load. */
+  extraPlugins: string[];
+  logLevel: string;
+  typing: { msPerChar: number; jitterMs: number };
+  mediaMaxBytes: number;
+}
+
+/** Thrown when the environment is invalid; the message lists every problem. */
+export class ConfigError extends Error {}
+
+function loadOrCreateSecret(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const value = make();
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+/**
+ * Validates `env` (default `process.env`) and returns the config.
+ * @throws ConfigError listing each invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR);
+  const database: AppConfig['database'] = e.DATABASE_URL.startsWith('sqlite:')
+    ? { type: 'sqlite', path: resolveSqlitePath(e.DATABASE_URL.slice('sqlite:'.length), cwd) }
+    : { type: 'mysql', url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:') };
+  const keyText = e.ENCRYPTION_KEY ?? loadOrCreateSecret(join(dataDir, 'encryption.key'), () => randomBytes(32).toString('base64'));
+  const encryptionKey = Buffer.from(keyText, /^[0-9a-f]{64}$/i.test(keyText) ? 'hex' : 'base64');
+  if (encryptionKey.length !== 32) throw new ConfigError('Invalid configuration:\n  ENCRYPTION_KEY: must be 32 bytes (base64 or 64 hex characters)');
+  const jwtSecret = e.JWT_SECRET ?? loadOrCreateSecret(join(dataDir, 'jwt.secret'), () => randomBytes(48).toString('base64url'));
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+    database,
+    dataDir,
+    redisUrl: e.REDIS_URL || undefined,
+    encryptionKey,
+    jwtSecret,
+    jwtTtlSeconds: e.JWT_TTL_SECONDS,
+    settings: {
+      META_APP_SECRET: e.META_APP_SECRET,
+      META_VERIFY_TOKEN: e.META_VERIFY_TOKEN,
+      META_APP_ID: e.META_APP_ID,
+      META_GRAPH_URL: e.META_GRAPH_URL,
+      TELEGRAM_API_URL: e.TELEGRAM_API_URL,
+      PUBLIC_URL: e.PUBLIC_URL.replace(/\/$/, ''),
+    },
+    extraPlugins: e.PARLEY_PLUGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    typing: { msPerChar: e.TYPING_MS_PER_CHAR, jitterMs: e.TYPING_JITTER_MS },
+    mediaMaxBytes: e.MEDIA_MAX_BYTES,
+  };
+}
+
+function resolveSqlitePath(p: string, cwd: string): string {
+  if (p === ':memory:') return p;
+  return isAbsolute(p) ? p : resolve(cwd, p);
+}
+
+/** Nest injection token of {@link AppConfig}. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

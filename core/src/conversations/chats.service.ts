@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type { OutboundMessage } from '@parley/sdk';
+import { newId } from '../database/ids.js';
+import { notFound, AppError } from '../http/app-error.js';
+import { toPage, type Page } from '../http/pagination.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
+import { assertCan } from '../tenancy/abilities.js';
+import type { AuthUser } from '../tenancy/auth.types.js';
+import { TenancyRepository } from '../tenancy/tenancy.repository.js';
+import { ChannelRuntime } from '../channels/channel-runtime.js';
+import { ChannelsRepository } from '../channels/channels.repository.js';
+import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
+import { ChatViews } from './chat-views.js';
+import { MessageEntity, type ChatEntity } from './conversations.entity.js';
+import { ConversationErrors } from './conversations.errors.js';
+import type { ChatJson, MessageJson } from './conversations.json.js';
+import { ConversationsRepository, type ChatFilter } from './conversations.repository.js';
+import type { SendMessageInput } from './dto.js';
+import { previewOf } from './preview.js';
+
+/** The inbox's chats and messages: listing, updating, and sending replies. */
+@Injectable()
+export class ChatsService {
+  constructor(
+    private readonly repo: ConversationsRepository,
+    private readonly views: ChatViews,
+    private readonly realtime: RealtimeService,
+    private readonly channels: ChannelsRepository,
+    private readonly runtime: ChannelRuntime,
+    private readonly dispatcher: OutboundDispatcher,
+    private readonly tenancy: TenancyRepository,
+  ) {}
+
+  /** Chats by last activity, newest first. `assigneeId=me` means the caller. */
+  async list(auth: AuthUser, filter: ChatFilter, limit: number, cursor: { at: number; id: string } | null): Promise<Page<ChatJson>> {
+    assertCan(auth.role, 'read', 'Chat');
+    const f = { ...filter, assigneeId: filter.assigneeId === 'me' ? auth.userId : filter.assigneeId };
+    const rows = await this.repo.listChats(auth.tenantId, f, limit, cursor);
+    const page = toPage(rows, limit, (c) => c, (c) => ({ at: c.lastMessageAt ?? c.createdAt, id: c.id }));
+    return { data: await this.views.chats(page.data), nextCursor: page.nextCursor };
+  }
+
+  /** @throws AppError NOT_FOUND (also for another tenant's chat). */
+  async get(auth: AuthUser, id: string): Promise<ChatJson> {
+    assertCan(auth.role, 'read', 'Chat');
+    return (await this.views.chats([await this.load(auth, id)]))[0];
+  }
+
+  /**
+   * Updates assignee, status, stage and tags; emits `chat_updated`.
+   * @throws AppError NOT_FOUND for an unknown chat, assignee or stage of this tenant.
+   */
+  async patch(auth: AuthUser, id: string, patch: { assigneeId?: string | null; status?: ChatEntity['status']; stageId?: string; tags?: string[] }): Promise<ChatJson> {
+    assertCan(auth.role, 'update', 'Chat');
+    await this.load(auth, id);
+    if (patch.assigneeId && !(await this.tenancy.findUser(auth.tenantId, patch.assigneeId))) throw notFound('User', patch.assigneeId);
+    if (patch.stageId && !(await this.repo.getStage(auth.tenantId, patch.stageId))) throw notFound('Stage', patch.stageId);
+    const { tags, ...fields } = patch;
+    if (Object.keys(fields).length) await this.repo.updateChat(auth.tenantId, id, fields);
+    if (tags) await this.repo.setChatTags(auth.tenantId, id, tags);
+    const chat = await this.get(auth, id);
+    this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
+    return chat;
+  }
+
+  /** Messages newest first; `cursor` is opaque. */
+  async messages(auth: AuthUser, chatId: string, limit: number, cursor: string | null): Promise<Page<MessageJson>> {
+    assertCan(auth.role, 'read', 'Message');
+    await this.load(auth, chatId);
+    const rows = await this.repo.listMessages(auth.tenantId, chatId, limit, cursor);
+    return toPage(rows, limit, (m) => this.views.message(m), (m) => m.id);
+  }
+
+  /**
+   * Queues an agent's reply (202): stores it `queued`, makes the agent the assignee of an
+   * unassigned chat, emits `message_created` and `chat_updated`, and wakes the dispatcher.
+   * @throws AppError NOT_FOUND, OUTSIDE_CUSTOMER_SERVICE_WINDOW (422).
+   */
+  async send(auth: AuthUser, chatId: string, input: SendMessageInput): Promise<MessageJson> {
+    assertCan(auth.role, 'create', 'Message');
+    const chat = await this.load(auth, chatId);
+    const channel = await this.channels.get(auth.tenantId, chat.channelId);
+    if (!channel) throw new AppError('CONFLICT', 'The chat\'s channel was removed', { channelId: chat.channelId });
+    const def = this.runtime.definition(channel.type);
+    const windowMs = def.customerServiceWindowMs;
+    const now = Date.now();
+    if (windowMs && input.type !== 'template' && (chat.lastInboundAt === null || now - chat.lastInboundAt > windowMs)) {
+      throw ConversationErrors.outsideWindow(chat.lastInboundAt, windowMs);
+    }
+    let replyTo: string | null = null;
+    if (input.type === 'text' && input.replyToMessageId) {
+      const target = await this.repo.getMessage(auth.tenantId, input.replyToMessageId);
+      if (!target || target.chatId !== chatId) throw notFound('Message', input.replyToMessageId);
+      replyTo = target.externalId;
+    }
+    const content: Record<string, unknown> | null =
+      input.type === 'template' ? { template: input.template } : input.type === 'interactive' ? { interactive: input.interactive } : null;
+    const text = input.type === 'text' ? input.text : input.type === 'interactive' ? input.interactive.body : 'caption' in input ? (input.caption ?? null) : null;
+    const media = 'mediaId' in input || 'url' in input
+      ? { providerMediaId: (input as { mediaId?: string }).mediaId, providerUrl: (input as { url?: string }).url, caption: (input as { caption?: string }).caption, filename: (input as { filename?: string }).filename }
+      : null;
+    const msg = Object.assign(new MessageEntity(), {
+      id: newId(), tenantId: auth.tenantId, chatId, channelId: chat.channelId, direction: 'out', senderType: 'agent', senderId: auth.userId,
+      type: input.type, text, media, content, status: 'queued', error: null, externalId: null, replyToExternalId: replyTo, reactionToId: null,
+      createdAt: now, providerAt: null, sentAt: null, deliveredAt: null, readAt: null, failedAt: null, attempts: 0, nextAttemptAt: null, leaseUntil: null,
+    } satisfies Partial<MessageEntity>);
+    await this.repo.insertOutbound(msg, { assigneeId: chat.assigneeId ? undefined : auth.userId, preview: previewOf(input.type, text ?? (input.type === 'template' ? input.template.name : null)) });
+    const json = this.views.message(msg);
+    this.realtime.emit(auth.tenantId, 'message_created', { message: json });
+    const updated = await this.repo.getChat(auth.tenantId, chatId);
+    if (updated) this.realtime.emit(auth.tenantId, 'chat_updated', { chat: (await this.views.chats([updated]))[0] });
+    this.dispatcher.kick();
+    return json;
+  }
+
+  /** Builds the provider-neutral outbound message of a stored row. */
+  static toOutbound(m: MessageEntity, to: OutboundMessage['to']): OutboundMessage {
+    const c = m.content ?? {};
+    return {
+      id: m.id,
+      to,
+      type: m.type,
+      text: m.text,
+      media: m.media ? { providerMediaId: m.media.providerMediaId, url: m.media.providerUrl, caption: m.media.caption, filename: m.media.filename } : null,
+      template: (c.template as OutboundMessage['template']) ?? null,
+      interactive: (c.interactive as OutboundMessage['interactive']) ?? null,
+      replyToExternalId: m.replyToExternalId,
+    };
+  }
+
+  private async load(auth: AuthUser, id: string): Promise<ChatEntity> {
+    const chat = await this.repo.getChat(auth.tenantId, id);
+    if (!chat) throw notFound('Chat', id);
+    return chat;
+  }
+}

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, In, type EntityManager } from 'typeorm';
+import { Database } from '../database/database.service.js';
+import { newId } from '../database/ids.js';
+import { asRow } from '../database/columns.js';
+import {
+  ChatEntity, ChatTagEntity, ContactEntity, FunnelEntity, MessageEntity, NoteEntity, StageEntity, TagEntity, type ChatStatus,
+} from './conversations.entity.js';
+
+/** Filters of the chat list (DESIGN.md §4). */
+export interface ChatFilter {
+  status?: ChatStatus;
+  /** A user id, or `none` for unassigned. */
+  assigneeId?: string;
+  tag?: string;
+  channelId?: string;
+  stageId?: string;
+  q?: string;
+}
+
+/** Chats, messages, contacts, tags and funnels. Every query is scoped by `tenantId`. */
+@Injectable()
+export class ConversationsRepository {
+  constructor(private readonly db: Database) {}
+
+  get manager(): EntityManager {
+    return this.db.manager;
+  }
+
+  // ---- chats
+  getChat(tenantId: string, id: string): Promise<ChatEntity | null> {
+    return this.db.manager.findOneBy(ChatEntity, { tenantId, id });
+  }
+
+  chatsByIds(tenantIds: string[] | null, ids: string[]): Promise<ChatEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.manager.findBy(ChatEntity, tenantIds ? { id: In(ids), tenantId: In(tenantIds) } : { id: In(ids) });
+  }
+
+  /** Chats ordered by last activity (newest first), `limit + 1` rows for paging. */
+  listChats(tenantId: string, f: ChatFilter, limit: number, cursor: { at: number; id: string } | null): Promise<ChatEntity[]> {
+    const qb = this.db.manager.createQueryBuilder(ChatEntity, 'c').where('c.tenant_id = :tenantId', { tenantId });
+    if (f.status) qb.andWhere('c.status = :status', { status: f.status });
+    if (f.assigneeId === 'none') qb.andWhere('c.assignee_id IS NULL');
+    else if (f.assigneeId) qb.andWhere('c.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
+    if (f.channelId) qb.andWhere('c.channel_id = :channelId', { channelId: f.channelId });
+    if (f.stageId) qb.andWhere('c.stage_id = :stageId', { stageId: f.stageId });
+    if (f.tag) {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.chat_id = c.id AND ct.tenant_id = :tenantId AND t.name = :tag)',
+        { tag: f.tag },
+      );
+    }
+    if (f.q) {
+      const like = `%${f.q.replace(/[%_\\]/g, (ch) => '\\' + ch)}%`;
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where("EXISTS (SELECT 1 FROM contacts k WHERE k.id = c.contact_id AND k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '\\' OR k.phone LIKE :like ESCAPE '\\'))", { like })
+            .orWhere("EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :like ESCAPE '\\')", { like });
+        }),
+      );
+    }
+    const at = 'COALESCE(c.last_message_at, c.created_at)';
+    if (cursor) qb.andWhere(`(${at} < :cat OR (${at} = :cat AND c.id < :cid))`, { cat: cursor.at, cid: cursor.id });
+    return qb.orderBy(at, 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
+  }
+
+  async updateChat(tenantId: string, id: string, patch: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId' | 'unreadCount'>>): Promise<void> {
+    await this.db.transaction((m) => m.update(ChatEntity, { tenantId, id }, { ...patch, updatedAt: Date.now() }));
+  }
+
+  // ---- tags
+  async tagsOfChats(tenantId: string | null, chatIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(chatIds.map((id) => [id, []]));
+    if (!chatIds.length) return out;
+    const qb = this.db.manager
+      .createQueryBuilder(ChatTagEntity, 'ct')
+      .innerJoin(TagEntity, 't', 't.id = ct.tag_id')
+      .select(['ct.chat_id AS chat_id', 't.name AS name'])
+      .where('ct.chat_id IN (:...chatIds)', { chatIds });
+    if (tenantId) qb.andWhere('ct.tenant_id = :tenantId', { tenantId });
+    const rows: { chat_id: string; name: string }[] = await qb.orderBy('t.name').getRawMany();
+    for (const r of rows) out.get(r.chat_id)?.push(r.name);
+    return out;
+  }
+
+  /** Replaces a chat's tags by name, creating missing tags. */
+  async setChatTags(tenantId: string, chatId: string, names: string[]): Promise<void> {
+    const unique = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+    await this.db.transaction(async (m) => {
+      const existing = unique.length ? await m.findBy(TagEntity, { tenantId, name: In(unique) }) : [];
+      const have = new Set(existing.map((t) => t.name));
+      const now = Date.now();
+      const created = unique.filter((n) => !have.has(n)).map((name) => ({ id: newId(), tenantId, name, color: '#64748b', createdAt: now }));
+      if (created.length) await m.insert(TagEntity, created);
+      await m.delete(ChatTagEntity, { tenantId, chatId });
+      const all = [...existing, ...created];
+      if (all.length) await m.insert(ChatTagEntity, all.map((t) => ({ chatId, tagId: t.id, tenantId })));
+      await m.update(ChatEntity, { tenantId, id: chatId }, { updatedAt: now });
+    });
+  }
+
+  // ---- contacts
+  contactsByIds(tenantId: string | null, ids: string[]): Promise<ContactEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.manager.findBy(ContactEntity, tenantId ? { tenantId, id: In(ids) } : { id: In(ids) });
+  }
+
+  getContact(tenantId: string, id: string): Promise<ContactEntity | null> {
+    return this.db.manager.findOneBy(ContactEntity, { tenantId, id });
+  }
+
+  listContacts(tenantId: string, q: string | undefined, limit: number, cursor: string | null): Promise<ContactEntity[]> {
+    const qb = this.db.manager.createQueryBuilder(ContactEntity, 'k').where('k.tenant_id = :tenantId', { tenantId });
+    if (q) {
+      const like = `%${q.replace(/[%_\\]/g, (ch) => '\\' + ch)}%`;
+      qb.andWhere("(k.name LIKE :like ESCAPE '\\' OR k.phone LIKE :like ESCAPE '\\' OR k.email LIKE :like ESCAPE '\\')", { like });
+    }
+    if (cursor) qb.andWhere('k.id < :cursor', { cursor });
+    return qb.orderBy('k.id', 'DESC').limit(limit + 1).getMany();
+  }
+
+  async createContact(tenantId: string, input: Partial<Pick<ContactEntity, 'name' | 'phone' | 'email' | 'avatarUrl' | 'attributes'>>): Promise<ContactEntity> {
+    const now = Date.now();
+    const row = Object.assign(new ContactEntity(), {
+      id: newId(), tenantId, name: input.name ?? null, phone: input.phone ?? null, email: input.email ?? null, username: null,
+      avatarUrl: input.avatarUrl ?? null, attributes: input.attributes ?? {}, createdAt: now, updatedAt: now,
+    });
+    await this.db.transaction((m) => m.insert(ContactEntity, asRow(row)));
+    return row;
+  }
+
+  async updateContact(tenantId: string, id: string, patch: Partial<Pick<ContactEntity, 'name' | 'phone' | 'email' | 'avatarUrl' | 'attributes'>>): Promise<void> {
+    await this.db.transaction((m) => m.update(ContactEntity, { tenantId, id }, asRow({ ...patch, updatedAt: Date.now() })));
+  }
+
+  /** Deletes a contact with its identities, chats, messages and notes. */
+  async deleteContact(tenantId: string, id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const chats = await m.findBy(ChatEntity, { tenantId, contactId: id });
+      const chatIds = chats.map((c) => c.id);
+      if (chatIds.length) {
+        await m.delete(MessageEntity, { tenantId, chatId: In(chatIds) });
+        await m.delete(NoteEntity, { tenantId, chatId: In(chatIds) });
+        await m.delete(ChatTagEntity, { tenantId, chatId: In(chatIds) });
+        await m.delete(ChatEntity, { tenantId, id: In(chatIds) });
+      }
+      await m.query('DELETE FROM contact_identities WHERE tenant_id = ? AND contact_id = ?', [tenantId, id]);
+      await m.delete(ContactEntity, { tenantId, id });
+    });
+  }
+
+  // ---- messages
+  getMessage(tenantId: string, id: string): Promise<MessageEntity | null> {
+    return this.db.manager.findOneBy(MessageEntity, { tenantId, id });
+  }
+
+  messagesByIds(ids: string[]): Promise<MessageEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.manager.findBy(MessageEntity, { id: In(ids) });
+  }
+
+  /** Messages of a chat, newest first (`limit + 1` rows); `cursor` is the last id seen. */
+  listMessages(tenantId: string, chatId: string, limit: number, cursor: string | null): Promise<MessageEntity[]> {
+    const qb = this.db.manager
+      .createQueryBuilder(MessageEntity, 'm')
+      .where('m.tenant_id = :tenantId AND m.chat_id = :chatId', { tenantId, chatId });
+    if (cursor) qb.andWhere('m.id < :cursor', { cursor });
+    return qb.orderBy('m.id', 'DESC').limit(limit + 1).getMany();
+  }
+
+  /** Stores an outbound message and updates the chat summary (and assignee) atomically. */
+  async insertOutbound(
+    msg: MessageEntity,
+    chatPatch: { assigneeId?: string; preview: string },
+    extra?: (m: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.insert(MessageEntity, asRow(msg));
+      const set: Record<string, unknown> = { lastMessageAt: msg.createdAt, lastMessagePreview: chatPatch.preview, updatedAt: msg.createdAt };
+      if (chatPatch.assigneeId) {
+        await m
+          .createQueryBuilder()
+          .update(ChatEntity)
+          .set({ assigneeId: chatPatch.assigneeId })
+          .where('id = :id AND tenant_id = :t AND assignee_id IS NULL', { id: msg.chatId, t: msg.tenantId })
+          .execute();
+      }
+      await m.update(ChatEntity, { tenantId: msg.tenantId, id: msg.chatId }, set);
+      await extra?.(m);
+    });
+  }
+
+  // ---- funnels
+  async funnels(tenantId: string): Promise<{ funnel: FunnelEntity; stages: StageEntity[] }[]> {
+    const [funnels, stages] = await Promise.all([
+      this.db.manager.find(FunnelEntity, { where: { tenantId }, order: { position: 'ASC', id: 'ASC' } }),
+      this.db.manager.find(StageEntity, { where: { tenantId }, order: { position: 'ASC', id: 'ASC' } }),
+    ]);
+    return funnels.map((funnel) => ({ funnel, stages: stages.filter((s) => s.funnelId === funnel.id) }));
+  }
+
+  getStage(tenantId: string, id: string): Promise<StageEntity | null> {
+    return this.db.manager.findOneBy(StageEntity, { tenantId, id });
+  }
+
+  // ---- notes
+  async addNote(tenantId: string, chatId: string, authorId: string, text: string): Promise<NoteEntity> {
+    const row = Object.assign(new NoteEntity(), { id: newId(), tenantId, chatId, authorId, text, createdAt: Date.now() });
+    await this.db.transaction((m) => m.insert(NoteEntity, row));
+    return row;
+  }
+
+  listNotes(tenantId: string, chatId: string): Promise<NoteEntity[]> {
+    return this.db.manager.find(NoteEntity, { where: { tenantId, chatId }, order: { id: 'ASC' } });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Post-commit work of the conversations domain (DESIGN.md §5 step 5), registered as outbox
+ * handlers so that it survives a crash: realtime events for new messages, chats and status
+ * changes; media downloads into Parley's storage; the dispatcher's status notifications.
+ */
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../logging/logger.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
+import { MediaService } from '../media/media.service.js';
+import { ChannelRuntime } from '../channels/channel-runtime.js';
+import { ChannelsRepository } from '../channels/channels.repository.js';
+import { INBOUND_COMMITTED, MEDIA_FETCH, type InboundCommitted } from '../channels/inbound.pipeline.js';
+import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
+import { ChatViews } from './chat-views.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import { ChatsService } from './chats.service.js';
+import { Database } from '../database/database.service.js';
+import { MessageEntity } from './conversations.entity.js';
+
+@Injectable()
+export class PostCommitHandlers implements OnModuleInit {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly realtime: RealtimeService,
+    private readonly repo: ConversationsRepository,
+    private readonly views: ChatViews,
+    private readonly media: MediaService,
+    private readonly runtime: ChannelRuntime,
+    private readonly channels: ChannelsRepository,
+    private readonly dispatcher: OutboundDispatcher,
+    private readonly db: Database,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'post-commit' });
+  }
+
+  onModuleInit(): void {
+    this.outbox.on(INBOUND_COMMITTED, (p: InboundCommitted) => this.inboundCommitted(p));
+    this.outbox.on(MEDIA_FETCH, (p: { messageId: string; channelId: string; tenantId: string; providerMediaId: string }) => this.fetchMedia(p));
+    this.dispatcher.setBuilder(ChatsService.toOutbound);
+    this.dispatcher.onUpdated((ids) => void this.emitMessages(ids, 'message_updated').catch((err) => this.log.error({ err }, 'emit failed')));
+  }
+
+  /** Emits `message_created` for new messages, `message_updated` for status changes, then `chat_updated`. */
+  private async inboundCommitted(p: InboundCommitted): Promise<void> {
+    await this.emitMessages(p.messageIds, 'message_created');
+    await this.emitMessages(p.statusMessageIds, 'message_updated');
+    const chats = await this.repo.chatsByIds(null, p.chatIds);
+    for (const chat of await this.views.chats(chats)) {
+      const tenantId = chats.find((c) => c.id === chat.id)!.tenantId;
+      this.realtime.emit(tenantId, 'chat_updated', { chat });
+    }
+  }
+
+  private async emitMessages(ids: string[], event: 'message_created' | 'message_updated'): Promise<void> {
+    for (const m of await this.repo.messagesByIds(ids)) this.realtime.emit(m.tenantId, event, { message: this.views.message(m) });
+  }
+
+  /** Downloads inbound media from the provider (its URLs expire in minutes) into tenant storage. */
+  private async fetchMedia(p: { messageId: string; channelId: string; tenantId: string; providerMediaId: string }): Promise<void> {
+    const msg = await this.repo.getMessage(p.tenantId, p.messageId);
+    if (!msg?.media || msg.media.state === 'stored') return;
+    const channel = await this.channels.findById(p.channelId);
+    if (!channel) return;
+    const def = this.runtime.definition(channel.type);
+    if (!def.downloadMedia) return;
+    const file = await def.downloadMedia(this.runtime.context(channel), p.providerMediaId);
+    const stored = await this.media.store(p.tenantId, { data: file.data, mimeType: file.mimeType, filename: file.filename ?? msg.media.filename, messageId: msg.id });
+    const media = { ...msg.media, fileId: stored.id, state: 'stored' as const, size: msg.media.size ?? stored.size, mimeType: msg.media.mimeType ?? stored.mimeType };
+    await this.db.transaction((m) => m.update(MessageEntity, { tenantId: p.tenantId, id: msg.id }, { media }));
+    await this.emitMessages([msg.id], 'message_updated');
+  }
+}

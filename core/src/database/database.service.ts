@@ -1,0 +1,45 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** SQL dialect family of the running database. */
+export type Dialect = 'sqlite' | 'mysql';
+
+/**
+ * Access to the database for repositories: the manager, the dialect, and transactions.
+ * On SQLite (one connection, one writer) transactions are serialised by an in-process queue;
+ * on MySQL they run concurrently on the pool.
+ */
+@Injectable()
+export class Database implements OnApplicationShutdown {
+  readonly dialect: Dialect;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dataSource: DataSource) {
+    this.dialect = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Runs `fn` in a transaction and returns its result; rolls back if it throws. */
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return this.dataSource.transaction(fn);
+    const run = this.tail.then(() => this.dataSource.transaction(fn));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `INSERT ... ` prefix that ignores unique-key conflicts, with the dialect's suffix. */
+  insertIgnore(table: string, columns: string[], rows: number): string {
+    const tuple = `(${columns.map(() => '?').join(',')})`;
+    const values = Array.from({ length: rows }, () => tuple).join(',');
+    const head = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${values}`;
+    return this.dialect === 'sqlite' ? `${head} ON CONFLICT DO NOTHING` : `${head} ON DUPLICATE KEY UPDATE ${columns[0]} = ${columns[0]}`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.tail.catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { ChannelDefinition } from '@parley/sdk';
+
+/** A loaded plugin. */
+export interface LoadedPlugin {
+  id: string;
+  packageName: string;
+  version: string;
+  capabilities: string[];
+  permissions: string[];
+  source: 'first-party' | 'third-party';
+}
+
+/** What plugins registered: channel types (later: flow nodes, providers). */
+@Injectable()
+export class PluginRegistry {
+  readonly plugins: LoadedPlugin[] = [];
+  private readonly channels = new Map<string, { pluginId: string; definition: ChannelDefinition<any> }>();
+
+  addChannel(pluginId: string, definition: ChannelDefinition<any>): void {
+    if (this.channels.has(definition.type)) {
+      throw new Error(`Channel type "${definition.type}" of plugin ${pluginId} is already registered by ${this.channels.get(definition.type)!.pluginId}`);
+    }
+    this.channels.set(definition.type, { pluginId, definition });
+  }
+
+  /** The channel definition of `type`, or undefined when no plugin provides it. */
+  channel(type: string): ChannelDefinition<any> | undefined {
+    return this.channels.get(type)?.definition;
+  }
+
+  channelTypes(): string[] {
+    return [...this.channels.keys()];
+  }
+}

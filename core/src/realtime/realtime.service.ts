@@ -1,0 +1,83 @@
+/**
+ * socket.io on the HTTP server's port (default path). Clients authenticate with
+ * `auth: {token}` (the JWT access token) and join their tenant's room; events
+ * (`chat_updated`, `message_created`, `message_updated`) go to that room only.
+ * With REDIS_URL set, the Redis adapter fans events out across instances.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { ROOT_LOGGER } from '../logging/logger.js';
+import { TokensService } from '../tenancy/tokens.service.js';
+import type { ChatJson, MessageJson } from '../conversations/conversations.json.js';
+
+/** The server → client event map (the inbox's typed realtime contract). */
+export interface ServerEvents {
+  chat_updated: (e: { chat: ChatJson }) => void;
+  message_created: (e: { message: MessageJson }) => void;
+  message_updated: (e: { message: MessageJson }) => void;
+}
+
+const room = (tenantId: string) => `tenant:${tenantId}`;
+
+@Injectable()
+export class RealtimeService implements OnApplicationShutdown {
+  private io: Server<Record<string, never>, ServerEvents> | null = null;
+  private cleanup: (() => Promise<void>) | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly tokens: TokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'realtime' });
+  }
+
+  /** Attaches socket.io to the HTTP server (called once the server exists). */
+  async attach(server: HttpServer): Promise<void> {
+    const io = new Server<Record<string, never>, ServerEvents>(server, { cors: { origin: true, credentials: true }, serveClient: false });
+    if (this.config.redisUrl) {
+      const { createClient } = await import('redis');
+      const { createAdapter } = await import('@socket.io/redis-adapter');
+      const pub = createClient({ url: this.config.redisUrl });
+      const sub = pub.duplicate();
+      await Promise.all([pub.connect(), sub.connect()]);
+      io.adapter(createAdapter(pub, sub));
+      this.cleanup = async () => {
+        await Promise.allSettled([pub.quit(), sub.quit()]);
+      };
+    }
+    io.use((socket, next) => {
+      try {
+        const auth = this.tokens.verify((socket.handshake.auth as { token?: string })?.token);
+        socket.data.auth = auth;
+        next();
+      } catch {
+        next(new Error('UNAUTHENTICATED'));
+      }
+    });
+    io.on('connection', (socket) => {
+      void socket.join(room(socket.data.auth.tenantId));
+    });
+    this.io = io;
+    this.log.info({ redis: !!this.config.redisUrl }, 'realtime ready');
+  }
+
+  /** Emits an event to every connected client of `tenantId`. */
+  emit<E extends keyof ServerEvents>(tenantId: string, event: E, ...payload: Parameters<ServerEvents[E]>): void {
+    this.io?.to(room(tenantId)).emit(event, ...payload);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.io) {
+      this.io.disconnectSockets(true);
+      this.io.removeAllListeners();
+      this.io.engine.close();
+      this.io = null;
+    }
+    await this.cleanup?.();
+  }
+}

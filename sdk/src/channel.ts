@@ -1,0 +1,169 @@
+/**
+ * The channel contract: what a channel plugin (WhatsApp, Telegram, Messenger, ...) implements
+ * so the host can connect accounts, receive webhooks and send messages.
+ */
+import type { InboundEvent, OutboundMessage, SendResult } from './messages.js';
+
+/** Minimal JSON Schema object used to describe configs to generic forms. */
+export type JsonSchema = { [key: string]: unknown };
+
+/** Logger handed to plugins (pino-compatible subset). */
+export interface PluginLogger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** An HTTP request as the host received it, before any JSON parsing. */
+export interface WebhookRequest {
+  method: string;
+  /** Path params, e.g. `{channelId}` for per-channel webhook routes. */
+  params: Record<string, string>;
+  /** Query string values (first value when repeated). */
+  query: Record<string, string>;
+  /** Header names lower-cased. */
+  headers: Record<string, string | undefined>;
+  /** The exact bytes received; signatures are computed over these. */
+  rawBody: Buffer;
+}
+
+/** A plain HTTP answer a plugin may ask the host to send (e.g. the verification handshake). */
+export interface WebhookResponse {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/**
+ * Values the host gives every plugin call: platform settings the plugin declared it reads
+ * (e.g. `META_APP_SECRET`, `META_GRAPH_URL`), a `fetch` (the host may log, time out or restrict
+ * it), and a logger.
+ */
+export interface PluginRuntime {
+  /** A platform setting by name, or undefined when unset. */
+  setting(name: string): string | undefined;
+  fetch: typeof fetch;
+  logger: PluginLogger;
+}
+
+/** Context of an operation on one connected channel account. */
+export interface ChannelContext<Config> extends PluginRuntime {
+  channelId: string;
+  tenantId: string;
+  /** The channel's config with secrets decrypted. */
+  config: Config;
+}
+
+/** Result of connecting an account: what the host stores on the channel row. */
+export interface ConnectResult {
+  /** Routing key of the account (WhatsApp phone_number_id); unique per channel type. */
+  accountId: string;
+  /** Provider-side display data (display phone number, bot username, page name). */
+  info?: Record<string, unknown>;
+  /** Config values the plugin generated while connecting (e.g. a webhook secret), merged into config. */
+  configPatch?: Record<string, unknown>;
+}
+
+/** A contact profile fetched from the provider. */
+export interface ChannelProfile {
+  name?: string | null;
+  avatarUrl?: string | null;
+  username?: string | null;
+  phone?: string | null;
+}
+
+/** A downloaded media file. */
+export interface DownloadedMedia {
+  data: Buffer;
+  mimeType: string;
+  filename?: string;
+}
+
+/** What the host knows of the chat when it asks for a typing indicator. */
+export interface TypingTarget {
+  to: { externalId: string; phone?: string | null };
+  /** Provider id of the chat's last inbound message (WhatsApp marks it read with the indicator). */
+  lastInboundExternalId?: string | null;
+}
+
+/** A token bucket: `ratePerSec` tokens refill per second up to `burst`. */
+export interface RateLimit {
+  ratePerSec: number;
+  burst: number;
+}
+
+/** How the host routes incoming webhooks of this channel type to a channel row. */
+export type WebhookRouting =
+  /** One URL for the whole platform (`/webhooks/<type>`); events carry `accountId`. */
+  | 'account'
+  /** One URL per channel (`/webhooks/<type>/:channelId`); verified with that channel's config. */
+  | 'channel';
+
+/** Webhook handling of a channel type. */
+export interface ChannelWebhook<Config> {
+  routing: WebhookRouting;
+  /**
+   * Answers provider verification handshakes (e.g. Meta's GET `hub.challenge`). Return null
+   * when the request is not a handshake.
+   */
+  handshake?(req: WebhookRequest, runtime: PluginRuntime): WebhookResponse | null;
+  /**
+   * Checks the request's authenticity over `req.rawBody` (timing-safe). For `channel` routing
+   * the channel's config is given. Returning false makes the host answer 401 and store nothing.
+   */
+  verify(req: WebhookRequest, runtime: PluginRuntime, config?: Config): boolean;
+  /**
+   * Turns a verified body into normalised events. Throw `WebhookParseError` for a body that is
+   * not the provider's format (the host answers 400). For `channel` routing, `accountId` of the
+   * events may be anything; the host uses the channel from the URL.
+   */
+  parse(req: WebhookRequest, runtime: PluginRuntime): InboundEvent[];
+}
+
+/**
+ * A channel type. Implement it with {@link defineChannel} and register it in `setup`.
+ * Every method may throw `ChannelError`.
+ */
+export interface ChannelDefinition<Config extends object = Record<string, unknown>> {
+  /** Stable type id, e.g. `whatsapp`; used in `POST /api/v1/channels {type}`. */
+  type: string;
+  /** Human name for UIs. */
+  displayName: string;
+  /** JSON Schema of the config, for generic forms. */
+  configSchema: JsonSchema;
+  /** Config keys that are secrets: encrypted at rest, never returned by the API. */
+  secretFields: readonly string[];
+  /** Validates and normalises raw config input; throws `ChannelError('INVALID_CONFIG')`. */
+  parseConfig(input: unknown): Config;
+  /** Customer-service window in ms after the customer's last message; free-form sends outside it are refused. */
+  customerServiceWindowMs?: number;
+  /**
+   * Send-rate limits the host's dispatcher respects (token buckets): `perAccount` for the whole
+   * account (WhatsApp: 80 msg/s), `perRecipient` for one contact (WhatsApp: 1 per 6 s, bursts 45).
+   */
+  rateLimits?: { perAccount?: RateLimit; perRecipient?: RateLimit };
+  /** Whether the host simulates typing (indicator + delay) before sends. Default true. */
+  simulateTyping?: boolean;
+  webhook: ChannelWebhook<Config>;
+  /** Validates credentials with the provider and returns the account's routing key. */
+  connect(ctx: ChannelContext<Config>): Promise<ConnectResult>;
+  /** Releases provider-side resources (e.g. removes a webhook). */
+  disconnect?(ctx: ChannelContext<Config>): Promise<void>;
+  /** Delivers one message; returns the provider id. */
+  send(ctx: ChannelContext<Config>, message: OutboundMessage): Promise<SendResult>;
+  /** Shows a typing indicator to the recipient. */
+  sendTyping?(ctx: ChannelContext<Config>, target: TypingTarget): Promise<void>;
+  /** Fetches a user's profile (name, picture). */
+  getProfile?(ctx: ChannelContext<Config>, externalUserId: string): Promise<ChannelProfile | null>;
+  /** Downloads inbound media by provider media id. */
+  downloadMedia?(ctx: ChannelContext<Config>, providerMediaId: string): Promise<DownloadedMedia>;
+}
+
+/** Identity helper that keeps the config type: `export default defineChannel<MyConfig>({...})`. */
+export function defineChannel<Config extends object>(definition: ChannelDefinition<Config>): ChannelDefinition<Config> {
+  if (!/^[a-z][a-z0-9_-]*$/.test(definition.type)) {
+    throw new Error(`Invalid channel type "${definition.type}": use lower-case letters, digits, - or _`);
+  }
+  return definition;
+}

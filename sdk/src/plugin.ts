@@ -1,0 +1,48 @@
+/**
+ * Plugin definition and the host services a plugin receives in `setup`.
+ */
+import type { ChannelDefinition, PluginLogger } from './channel.js';
+
+/** The SDK's contract version; a plugin's manifest `apiVersion` must equal it. */
+export const PARLEY_API_VERSION = 1;
+
+/** Capabilities a plugin may declare in its manifest, e.g. `channel:whatsapp`. */
+export type PluginCapability = `channel:${string}` | `node:${string}` | `provider:${string}`;
+
+/**
+ * The `"parley"` field of a plugin's package.json, validated by the host at load:
+ * `{"apiVersion": 1, "capabilities": ["channel:whatsapp"], "permissions": ["http:graph.facebook.com"]}`.
+ */
+export interface PluginManifest {
+  apiVersion: number;
+  capabilities: PluginCapability[];
+  /** Declared needs, e.g. `http:<host>` or `setting:<NAME>`; shown to admins. */
+  permissions?: string[];
+}
+
+/** Services the host offers a plugin during `setup`. */
+export interface PluginHost {
+  /** The plugin's id. */
+  readonly pluginId: string;
+  /** Registers a channel type; its `type` must be declared as `channel:<type>` in the manifest. */
+  registerChannel<Config extends object>(channel: ChannelDefinition<Config>): void;
+  /** A platform setting by name (e.g. `META_GRAPH_URL`), or undefined. */
+  setting(name: string): string | undefined;
+  logger: PluginLogger;
+}
+
+/** A plugin as exported (default export) by its package. */
+export interface ParleyPlugin {
+  /** Stable id, lower-case, e.g. `whatsapp`; also the prefix of its node types. */
+  id: string;
+  /** Called once at start-up; registers what the plugin provides. */
+  setup(host: PluginHost): void | Promise<void>;
+}
+
+/** Declares a plugin: `export default definePlugin({ id: 'whatsapp', setup(host) {...} })`. */
+export function definePlugin(plugin: ParleyPlugin): ParleyPlugin {
+  if (!/^[a-z][a-z0-9-]*$/.test(plugin.id)) {
+    throw new Error(`Invalid plugin id "${plugin.id}": use lower-case letters, digits or -`);
+  }
+  return plugin;
+}
