@@ -1,13 +1,15 @@
 /**
- * Access to the shared channel fixtures (`../shared/fixtures/channels/`, see its SOURCES.md and
- * LIMITS.md) for tests and benchmarks. Override the location with `PARLEY_FIXTURES_DIR`.
+ * Access to the channel fixtures for tests and benchmarks. They are a verbatim copy of the
+ * team's shared `../shared/fixtures/channels/` (see SOURCES.md and LIMITS.md there), vendored
+ * under `testing/fixtures/channels/` so that a clone anywhere can run the tests.
+ * Override the location with `PARLEY_FIXTURES_DIR`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of `fixtures/channels`. */
-export const CHANNEL_FIXTURES_DIR = process.env.PARLEY_FIXTURES_DIR ?? fileURLToPath(new URL('../../shared/fixtures/channels/', import.meta.url));
+export const CHANNEL_FIXTURES_DIR = process.env.PARLEY_FIXTURES_DIR ?? fileURLToPath(new URL('./fixtures/channels/', import.meta.url));
 
 /** Absolute path of one fixture, e.g. `fixturePath('whatsapp', 'webhook_text__meta_docs.json')`. */
 export function fixturePath(channel: string, file: string): string {

@@ -1,0 +1,18 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// SWC emits the decorator metadata Nest's dependency injection needs (esbuild does not).
+export default defineConfig({
+  plugins: [
+    swc.vite({
+      jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+    }),
+  ],
+  test: {
+    include: ['sdk/src/**/*.spec.ts', 'plugins/*/src/**/*.spec.ts', 'core/src/**/*.spec.ts', 'core/test/**/*.test.ts', 'testing/**/*.spec.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    execArgv: ['--no-node-snapshot'],
+  },
+});
