@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Database } from '../database/database.service.js';
 import { MessageEntity } from '../conversations/conversations.entity.js';
-import { affected } from '../outbox/outbox.service.js';
 
 /** Everything the dispatcher needs to send one message. */
 export interface SendTarget {
@@ -24,12 +23,12 @@ export class OutboundRepository {
 
   /** Claims a queued message until `leaseUntil` (ms); false if another worker holds it. */
   async claim(id: string, now: number, leaseUntil: number): Promise<boolean> {
-    const res = await this.db.transaction((m) =>
-      m.query("UPDATE messages SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until < ?)", [
+    const changed = await this.db.transaction((m) =>
+      this.db.execute(m, "UPDATE messages SET lease_until = ?, attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until < ?)", [
         leaseUntil, id, now,
       ]),
     );
-    return affected(res) === 1;
+    return changed === 1;
   }
 
   /** Recipient identity and typing target of a message's chat. */

@@ -52,11 +52,11 @@ export class ConversationsRepository {
       );
     }
     if (f.q) {
-      const like = `%${f.q.replace(/[%_\\]/g, (ch) => '\\' + ch)}%`;
+      const like = `%${f.q.replace(/[%_!]/g, (ch) => '!' + ch)}%`;
       qb.andWhere(
         new Brackets((w) => {
-          w.where("EXISTS (SELECT 1 FROM contacts k WHERE k.id = c.contact_id AND k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '\\' OR k.phone LIKE :like ESCAPE '\\'))", { like })
-            .orWhere("EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :like ESCAPE '\\')", { like });
+          w.where("EXISTS (SELECT 1 FROM contacts k WHERE k.id = c.contact_id AND k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!'))", { like })
+            .orWhere("EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :like ESCAPE '!')", { like });
         }),
       );
     }
@@ -113,8 +113,8 @@ export class ConversationsRepository {
   listContacts(tenantId: string, q: string | undefined, limit: number, cursor: string | null): Promise<ContactEntity[]> {
     const qb = this.db.manager.createQueryBuilder(ContactEntity, 'k').where('k.tenant_id = :tenantId', { tenantId });
     if (q) {
-      const like = `%${q.replace(/[%_\\]/g, (ch) => '\\' + ch)}%`;
-      qb.andWhere("(k.name LIKE :like ESCAPE '\\' OR k.phone LIKE :like ESCAPE '\\' OR k.email LIKE :like ESCAPE '\\')", { like });
+      const like = `%${q.replace(/[%_!]/g, (ch) => '!' + ch)}%`;
+      qb.andWhere("(k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!' OR k.email LIKE :like ESCAPE '!')", { like });
     }
     if (cursor) qb.andWhere('k.id < :cursor', { cursor });
     return qb.orderBy('k.id', 'DESC').limit(limit + 1).getMany();

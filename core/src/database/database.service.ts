@@ -30,6 +30,17 @@ export class Database implements OnApplicationShutdown {
     return run;
   }
 
+  /** Runs a data-changing statement on `m` and returns the number of affected rows. */
+  async execute(m: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+    const runner = m.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const res = (await runner.query(sql, params, true)) as { affected?: number };
+      return res.affected ?? 0;
+    } finally {
+      if (!m.queryRunner) await runner.release();
+    }
+  }
+
   /** `INSERT ... ` prefix that ignores unique-key conflicts, with the dialect's suffix. */
   insertIgnore(table: string, columns: string[], rows: number): string {
     const tuple = `(${columns.map(() => '?').join(',')})`;

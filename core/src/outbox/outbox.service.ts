@@ -104,10 +104,10 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     let claimed = 0;
     for (const r of rows) {
       // claim: push availability forward only if nobody else did (multi-instance safe)
-      const res = await this.db.transaction((m) =>
-        m.query('UPDATE outbox SET available_at = ? WHERE id = ? AND available_at = ?', [now + 60_000, r.id, Number(r.available_at)]),
+      const changed = await this.db.transaction((m) =>
+        this.db.execute(m, 'UPDATE outbox SET available_at = ? WHERE id = ? AND available_at = ?', [now + 60_000, r.id, Number(r.available_at)]),
       );
-      if (!affected(res)) continue;
+      if (changed !== 1) continue;
       claimed++;
       this.track(this.handle({ id: r.id, tenantId: r.tenant_id, topic: r.topic, payload: r.payload, attempts: Number(r.attempts) }));
     }
@@ -141,9 +141,3 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
-/** Affected-row count of an UPDATE on either driver. */
-export function affected(res: unknown): number {
-  if (Array.isArray(res) && typeof res[1] === 'number') return res[1];
-  const r = res as { affectedRows?: number; changes?: number };
-  return r?.affectedRows ?? r?.changes ?? 0;
-}
