@@ -5,7 +5,7 @@
  * With REDIS_URL set, the Redis adapter fans events out across instances.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -23,7 +23,7 @@ export interface ServerEvents {
 const room = (tenantId: string) => `tenant:${tenantId}`;
 
 @Injectable()
-export class RealtimeService implements OnApplicationShutdown {
+export class RealtimeService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private io: Server<Record<string, never>, ServerEvents> | null = null;
   private cleanup: (() => Promise<void>) | null = null;
   private readonly log: Logger;
@@ -71,13 +71,17 @@ export class RealtimeService implements OnApplicationShutdown {
     this.io?.to(room(tenantId)).emit(event, ...payload);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Closes sockets before Nest closes the HTTP server (open websockets would keep it alive). */
+  beforeApplicationShutdown(): void {
     if (this.io) {
       this.io.disconnectSockets(true);
       this.io.removeAllListeners();
       this.io.engine.close();
       this.io = null;
     }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.cleanup?.();
   }
 }

@@ -18,6 +18,9 @@ export const whatsappChannel = defineChannel<WhatsAppConfig>({
   secretFields,
   parseConfig,
   customerServiceWindowMs: CUSTOMER_SERVICE_WINDOW_MS,
+  // LIMITS.md: 80 msg/s per business number by default; 1 message per 6 s per recipient,
+  // bursts of up to 45 borrow future quota (pair rate limit, error 131056).
+  rateLimits: { perAccount: { ratePerSec: 80, burst: 80 }, perRecipient: { ratePerSec: 1 / 6, burst: 45 } },
   simulateTyping: true,
   webhook: {
     routing: 'account',
