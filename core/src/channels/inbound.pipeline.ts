@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { newId } from '../database/ids.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { ChannelRuntime } from './channel-runtime.js';
 import { InboundRepository, type InboundChannel, type InboundResult } from './inbound.repository.js';
 
 /** One webhook's events for one channel. `rawPayload` is stored once per request. */
@@ -33,6 +34,8 @@ const MAX_BATCH = 256;
 export const INBOUND_COMMITTED = 'inbound.committed';
 /** Outbox topic of a media download. */
 export const MEDIA_FETCH = 'media.fetch';
+/** Outbox topic of a profile lookup (name, picture) for a new contact. */
+export const CONTACT_PROFILE = 'contact.profile';
 
 @Injectable()
 export class InboundPipeline implements OnApplicationShutdown {
@@ -45,6 +48,7 @@ export class InboundPipeline implements OnApplicationShutdown {
   constructor(
     private readonly repo: InboundRepository,
     private readonly outbox: OutboxService,
+    private readonly runtime: ChannelRuntime,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'inbound' });
@@ -92,16 +96,19 @@ export class InboundPipeline implements OnApplicationShutdown {
 
   private async commit(jobs: InboundJob[]): Promise<void> {
     const rows: { id: string; tenantId: string | null; topic: string; payload: string }[] = [];
-    const result = await this.repo.store(jobs, (r) => {
+    await this.repo.store(jobs, (r) => {
       rows.length = 0;
       if (r.messageIds.length || r.statusMessageIds.length) {
         rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload: JSON.stringify(summary(r)) });
       }
       for (const md of r.media) rows.push({ id: newId(), tenantId: md.tenantId, topic: MEDIA_FETCH, payload: JSON.stringify(md) });
+      const types = new Map(jobs.map((j) => [j.channel.id, j.channel.type]));
+      for (const c of r.newContacts) {
+        if (this.runtime.definition(types.get(c.channelId)!).getProfile) rows.push({ id: newId(), tenantId: c.tenantId, topic: CONTACT_PROFILE, payload: JSON.stringify(c) });
+      }
       return rows;
     });
     if (rows.length) this.outbox.handleNow(rows.map((r) => ({ ...r, attempts: 0 })));
-    void result;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -26,6 +26,8 @@ export interface InboundResult {
   chatIds: string[];
   newChatIds: string[];
   newContactIds: string[];
+  /** New contacts with the identity they were created from (for profile lookups). */
+  newContacts: { contactId: string; channelId: string; tenantId: string; externalId: string }[];
   /** Ids of stored messages whose status changed. */
   statusMessageIds: string[];
   /** New media messages to download: message id + channel id + provider media id. */
@@ -90,7 +92,7 @@ export class InboundRepository {
 
   private async storeIn(m: EntityManager, items: Parameters<InboundRepository['store']>[0]): Promise<InboundResult> {
     const now = Date.now();
-    const result: InboundResult = { messageIds: [], chatIds: [], newChatIds: [], newContactIds: [], statusMessageIds: [], media: [], tenantIds: [] };
+    const result: InboundResult = { messageIds: [], chatIds: [], newChatIds: [], newContactIds: [], newContacts: [], statusMessageIds: [], media: [], tenantIds: [] };
     // de-duplicate within the batch by (channel, external id)
     const seen = new Set<string>();
     const msgs: { channel: InboundChannel; ev: InboundMessage }[] = [];
@@ -234,6 +236,7 @@ export class InboundRepository {
     }
     const contacts: unknown[][] = [];
     const created: string[] = [];
+    const origin = new Map<string, { channelId: string; tenantId: string; externalId: string }>();
     const identities: unknown[][] = [];
     for (const [, x] of missing) {
       const s = x.ev.sender;
@@ -244,6 +247,7 @@ export class InboundRepository {
         if (phoneKey) byPhone.set(phoneKey, contactId);
         contacts.push([contactId, x.channel.tenantId, s.name ?? null, s.phone ?? null, s.username ?? null, s.avatarUrl ?? null, now, now]);
         created.push(contactId);
+        origin.set(contactId, { channelId: x.channel.id, tenantId: x.channel.tenantId, externalId: s.externalId });
       }
       identities.push([newId(), x.channel.tenantId, contactId, x.channel.id, s.externalId, s.phone ?? null, s.username ?? null, now]);
     }
@@ -269,7 +273,9 @@ export class InboundRepository {
     const used = new Set(contactOf.values());
     const orphans = created.filter((id) => !used.has(id));
     if (orphans.length) await m.query(`DELETE FROM contacts WHERE id IN (${qs(orphans.length)})`, orphans);
-    result.newContactIds.push(...created.filter((id) => used.has(id)));
+    const kept = created.filter((id) => used.has(id));
+    result.newContactIds.push(...kept);
+    result.newContacts.push(...kept.map((contactId) => ({ contactId, ...origin.get(contactId)! })));
   }
 
   private async updateChatSummaries(m: EntityManager, inserted: { chatId: string; ev: InboundMessage }[], now: number, result: InboundResult) {

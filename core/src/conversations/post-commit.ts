@@ -11,7 +11,7 @@ import { RealtimeService } from '../realtime/realtime.service.js';
 import { MediaService } from '../media/media.service.js';
 import { ChannelRuntime } from '../channels/channel-runtime.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
-import { INBOUND_COMMITTED, MEDIA_FETCH, type InboundCommitted } from '../channels/inbound.pipeline.js';
+import { CONTACT_PROFILE, INBOUND_COMMITTED, MEDIA_FETCH, type InboundCommitted } from '../channels/inbound.pipeline.js';
 import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
 import { ChatViews } from './chat-views.js';
 import { ConversationsRepository } from './conversations.repository.js';
@@ -41,6 +41,7 @@ export class PostCommitHandlers implements OnModuleInit {
   onModuleInit(): void {
     this.outbox.on(INBOUND_COMMITTED, (p: InboundCommitted) => this.inboundCommitted(p));
     this.outbox.on(MEDIA_FETCH, (p: { messageId: string; channelId: string; tenantId: string; providerMediaId: string }) => this.fetchMedia(p));
+    this.outbox.on(CONTACT_PROFILE, (p: { contactId: string; channelId: string; tenantId: string; externalId: string }) => this.fetchProfile(p));
     this.dispatcher.setBuilder(ChatsService.toOutbound);
     this.dispatcher.onUpdated((ids) => void this.emitMessages(ids, 'message_updated').catch((err) => this.log.error({ err }, 'emit failed')));
   }
@@ -58,6 +59,24 @@ export class PostCommitHandlers implements OnModuleInit {
 
   private async emitMessages(ids: string[], event: 'message_created' | 'message_updated'): Promise<void> {
     for (const m of await this.repo.messagesByIds(ids)) this.realtime.emit(m.tenantId, event, { message: this.views.message(m) });
+  }
+
+  /** Fills a new contact's name and picture from the channel's profile API (when it has one). */
+  private async fetchProfile(p: { contactId: string; channelId: string; tenantId: string; externalId: string }): Promise<void> {
+    const channel = await this.channels.findById(p.channelId);
+    const contact = await this.repo.getContact(p.tenantId, p.contactId);
+    if (!channel || !contact) return;
+    const def = this.runtime.definition(channel.type);
+    const profile = await def.getProfile?.(this.runtime.context(channel), p.externalId);
+    if (!profile) return;
+    const patch: { name?: string; avatarUrl?: string } = {};
+    if (!contact.name && profile.name) patch.name = profile.name;
+    if (!contact.avatarUrl && profile.avatarUrl) patch.avatarUrl = profile.avatarUrl;
+    if (!Object.keys(patch).length) return;
+    await this.repo.updateContact(p.tenantId, p.contactId, patch);
+    const chats = await this.db.manager.query('SELECT id FROM chats WHERE tenant_id = ? AND contact_id = ?', [p.tenantId, p.contactId]);
+    const rows = await this.repo.chatsByIds([p.tenantId], chats.map((c: { id: string }) => c.id));
+    for (const chat of await this.views.chats(rows)) this.realtime.emit(p.tenantId, 'chat_updated', { chat });
   }
 
   /** Downloads inbound media from the provider (its URLs expire in minutes) into tenant storage. */
