@@ -9,11 +9,12 @@ import { ChannelsRepository } from './channels.repository.js';
 import { ChannelErrors } from './channels.errors.js';
 import { SecretBox } from './secret-box.js';
 
-const CACHE_TTL_MS = 30_000;
+const CACHE_TTL_MS = 5_000;
 
 /**
  * Builds plugin contexts for channels (decrypting secrets) and caches channel lookups used on
- * the hot webhook path for {@link CACHE_TTL_MS}.
+ * the hot webhook path for {@link CACHE_TTL_MS}. Unknown accounts are never cached, so a number
+ * connected through another instance is routed at once.
  */
 @Injectable()
 export class ChannelRuntime {
@@ -50,7 +51,8 @@ export class ChannelRuntime {
     const hit = this.byAccount.get(key);
     if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.channel;
     const channel = await this.repo.findByAccount(type, accountId);
-    this.byAccount.set(key, { at: Date.now(), channel });
+    if (channel) this.byAccount.set(key, { at: Date.now(), channel });
+    else this.byAccount.delete(key);
     return channel;
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { WebhookParseError, type InboundEvent, type InboundMessage, type InboundStatus, type WebhookRequest, type WebhookResponse } from '@parley/sdk';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../logging/logger.js';
+import { AppError } from '../http/app-error.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import { ChannelErrors } from './channels.errors.js';
 import { InboundPipeline, type InboundJob } from './inbound.pipeline.js';
@@ -40,7 +41,8 @@ export class WebhooksService {
     const rt = this.runtime.runtime;
     if (req.method === 'GET') {
       const answer = def.webhook.handshake?.(req, rt);
-      return answer ?? { status: 405, body: '{"error":{"code":"VALIDATION_FAILED","message":"GET is only for verification"}}', contentType: 'application/json' };
+      if (!answer) throw new AppError('METHOD_NOT_ALLOWED', 'GET is only for the provider verification handshake');
+      return answer;
     }
 
     let channel: ChannelEntity | null = null;

@@ -97,6 +97,8 @@ export interface StoredMedia extends MediaInfo {
   fileId?: string | null;
   /** `pending` until the provider file is downloaded into Parley's storage. */
   state?: 'pending' | 'stored' | 'failed';
+  /** Why the download failed (state `failed`). */
+  error?: string;
 }
 
 @Entity('messages')

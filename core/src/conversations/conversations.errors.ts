@@ -7,5 +7,4 @@ export const ConversationErrors = {
       'The customer-service window is closed: more than 24 hours have passed since the customer last wrote. Send an approved template instead.',
       { lastInboundAt: lastInboundAt ? new Date(lastInboundAt).toISOString() : null, windowHours: windowMs / 3_600_000 },
     ),
-  typeUnsupported: (type: string) => new AppError('MESSAGE_TYPE_UNSUPPORTED', `Message type "${type}" cannot be sent on this channel`, { type }),
 };

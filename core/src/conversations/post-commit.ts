@@ -6,7 +6,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../logging/logger.js';
-import { OutboxService } from '../outbox/outbox.service.js';
+import { OUTBOX_MAX_ATTEMPTS, OutboxService, type OutboxRow } from '../outbox/outbox.service.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { MediaService } from '../media/media.service.js';
 import { ChannelRuntime } from '../channels/channel-runtime.js';
@@ -40,7 +40,14 @@ export class PostCommitHandlers implements OnModuleInit {
 
   onModuleInit(): void {
     this.outbox.on(INBOUND_COMMITTED, (p: InboundCommitted) => this.inboundCommitted(p));
-    this.outbox.on(MEDIA_FETCH, (p: { messageId: string; channelId: string; tenantId: string; providerMediaId: string }) => this.fetchMedia(p));
+    this.outbox.on(MEDIA_FETCH, async (p: { messageId: string; channelId: string; tenantId: string; providerMediaId: string }, row: OutboxRow) => {
+      try {
+        await this.fetchMedia(p);
+      } catch (err) {
+        if (row.attempts + 1 < OUTBOX_MAX_ATTEMPTS) throw err;
+        await this.markMediaFailed(p.tenantId, p.messageId, err);
+      }
+    });
     this.outbox.on(CONTACT_PROFILE, (p: { contactId: string; channelId: string; tenantId: string; externalId: string }) => this.fetchProfile(p));
     this.dispatcher.setBuilder(ChatsService.toOutbound);
     this.dispatcher.onUpdated((ids) => void this.emitMessages(ids, 'message_updated').catch((err) => this.log.error({ err }, 'emit failed')));
@@ -77,6 +84,15 @@ export class PostCommitHandlers implements OnModuleInit {
     const chats = await this.db.manager.query('SELECT id FROM chats WHERE tenant_id = ? AND contact_id = ?', [p.tenantId, p.contactId]);
     const rows = await this.repo.chatsByIds([p.tenantId], chats.map((c: { id: string }) => c.id));
     for (const chat of await this.views.chats(rows)) this.realtime.emit(p.tenantId, 'chat_updated', { chat });
+  }
+
+  /** Last attempt failed: the message shows `media.state: "failed"` with the reason. */
+  private async markMediaFailed(tenantId: string, messageId: string, err: unknown): Promise<void> {
+    const msg = await this.repo.getMessage(tenantId, messageId);
+    if (!msg?.media) return;
+    const media = { ...msg.media, state: 'failed' as const, error: err instanceof Error ? err.message : String(err) };
+    await this.db.transaction((m) => m.update(MessageEntity, { tenantId, id: messageId }, { media }));
+    await this.emitMessages([messageId], 'message_updated');
   }
 
   /** Downloads inbound media from the provider (its URLs expire in minutes) into tenant storage. */

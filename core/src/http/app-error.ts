@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'METHOD_NOT_ALLOWED'
   | 'INTERNAL_ERROR'
   // tenancy
   | 'EMAIL_TAKEN'
@@ -30,10 +32,8 @@ export type ErrorCode =
   | 'WEBHOOK_PAYLOAD_INVALID'
   // conversations
   | 'OUTSIDE_CUSTOMER_SERVICE_WINDOW'
-  | 'MESSAGE_TYPE_UNSUPPORTED'
   // media
-  | 'MEDIA_TOO_LARGE'
-  | 'MEDIA_NOT_READY';
+  | 'MEDIA_TOO_LARGE';
 
 /** HTTP status of each code. */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
@@ -43,6 +43,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  METHOD_NOT_ALLOWED: 405,
   INTERNAL_ERROR: 500,
   EMAIL_TAKEN: 409,
   INVALID_CREDENTIALS: 401,
@@ -56,9 +58,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   WEBHOOK_SIGNATURE_INVALID: 401,
   WEBHOOK_PAYLOAD_INVALID: 400,
   OUTSIDE_CUSTOMER_SERVICE_WINDOW: 422,
-  MESSAGE_TYPE_UNSUPPORTED: 422,
   MEDIA_TOO_LARGE: 413,
-  MEDIA_NOT_READY: 409,
 };
 
 /** Base class of every typed error; `details` is returned to the client as is. */

@@ -8,7 +8,8 @@ const HTTP_TO_CODE: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
-  413: 'MEDIA_TOO_LARGE',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
   429: 'RATE_LIMITED',
 };
 
@@ -41,7 +42,7 @@ export class ErrorFilter implements ExceptionFilter {
     // body-parser errors (malformed JSON, too large) carry `status` and `type`
     const err = e as { status?: number; type?: string; message?: string };
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-      const code = err.status === 413 ? 'MEDIA_TOO_LARGE' : 'VALIDATION_FAILED';
+      const code = err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
       return { status: err.status, code, message: err.type === 'entity.parse.failed' ? 'Malformed JSON body' : (err.message ?? 'Bad request') };
     }
     return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' };

@@ -22,7 +22,8 @@ export interface OutboxRow {
 export type OutboxHandler = (payload: any, row: OutboxRow) => Promise<void>;
 
 const SWEEP_EVERY_MS = 5_000;
-const MAX_ATTEMPTS = 10;
+/** Attempts before an outbox row is given up (handlers see `row.attempts`, counted from 0). */
+export const OUTBOX_MAX_ATTEMPTS = 10;
 
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -73,7 +74,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
       const delay = Math.min(2 ** attempts * 1000, 10 * 60_000);
       await this.db
         .transaction((m) =>
-          attempts >= MAX_ATTEMPTS
+          attempts >= OUTBOX_MAX_ATTEMPTS
             ? m.query('DELETE FROM outbox WHERE id = ?', [row.id])
             : m.query('UPDATE outbox SET attempts = ?, available_at = ? WHERE id = ?', [attempts, Date.now() + delay, row.id]),
         )
