@@ -7,6 +7,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { InboundMessage, InboundStatus } from '@parley/sdk';
 import type { Logger } from 'pino';
+import { Database } from '../database/database.service.js';
 import { newId } from '../database/ids.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { OutboxService } from '../outbox/outbox.service.js';
@@ -40,7 +41,9 @@ export const CONTACT_PROFILE = 'contact.profile';
 @Injectable()
 export class InboundPipeline implements OnApplicationShutdown {
   private queue: Pending[] = [];
-  private running = false;
+  private running = 0;
+  private scheduled = false;
+  private readonly maxCommitters: number;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
   private readonly log: Logger;
@@ -49,9 +52,11 @@ export class InboundPipeline implements OnApplicationShutdown {
     private readonly repo: InboundRepository,
     private readonly outbox: OutboxService,
     private readonly runtime: ChannelRuntime,
+    db: Database,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'inbound' });
+    this.maxCommitters = db.dialect === 'mysql' ? 2 : 1;
   }
 
   /** Stores the jobs of one webhook request; resolves after their transaction commits. */
@@ -59,16 +64,31 @@ export class InboundPipeline implements OnApplicationShutdown {
     if (!jobs.some((j) => j.messages.length || j.statuses.length || j.rawPayload)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ jobs, resolve, reject });
-      if (!this.running) void this.drain();
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts a committer on the next turn of the event loop, so that requests already read from
+   * their sockets join the batch (better-sqlite3 never yields while committing). MySQL gets two
+   * committers: one batch commits while the next one is being built.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.running >= this.maxCommitters || !this.queue.length) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.running < this.maxCommitters && this.queue.length) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
-    this.idle = new Promise((r) => (this.markIdle = r));
+    if (this.running === 0) this.idle = new Promise((r) => (this.markIdle = r));
+    this.running++;
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, MAX_BATCH);
+        this.schedule();
         try {
           await this.commit(batch.flatMap((p) => p.jobs));
           for (const p of batch) p.resolve();
@@ -89,8 +109,8 @@ export class InboundPipeline implements OnApplicationShutdown {
         }
       }
     } finally {
-      this.running = false;
-      this.markIdle();
+      this.running--;
+      if (this.running === 0) this.markIdle();
     }
   }
 
@@ -99,7 +119,7 @@ export class InboundPipeline implements OnApplicationShutdown {
     await this.repo.store(jobs, (r) => {
       rows.length = 0;
       if (r.messageIds.length || r.statusMessageIds.length) {
-        rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload: JSON.stringify(summary(r)) });
+        rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload: JSON.stringify({ ...summary(r), tenantIds: r.tenantIds }) });
       }
       for (const md of r.media) rows.push({ id: newId(), tenantId: md.tenantId, topic: MEDIA_FETCH, payload: JSON.stringify(md) });
       const types = new Map(jobs.map((j) => [j.channel.id, j.channel.type]));
@@ -117,7 +137,7 @@ export class InboundPipeline implements OnApplicationShutdown {
 }
 
 /** Payload of {@link INBOUND_COMMITTED}. */
-export type InboundCommitted = Pick<InboundResult, 'messageIds' | 'chatIds' | 'newChatIds' | 'newContactIds' | 'statusMessageIds'>;
+export type InboundCommitted = Pick<InboundResult, 'messageIds' | 'chatIds' | 'newChatIds' | 'newContactIds' | 'statusMessageIds'> & { tenantIds?: string[] };
 
 function summary(r: InboundResult): InboundCommitted {
   return { messageIds: r.messageIds, chatIds: r.chatIds, newChatIds: r.newChatIds, newContactIds: r.newContactIds, statusMessageIds: r.statusMessageIds };

@@ -139,10 +139,12 @@ export class InboundRepository {
 
     // 2. chats
     const chatOf = new Map<string, string>(); // `${channelId}\0${contactId}` -> chat id
+    const tenantOf = new Map(msgs.map((x) => [x.channel.id, x.channel.tenantId]));
     const selectChats = async (channelId: string, contactIds: string[]) => {
+      // (tenant_id, channel_id, contact_id) is the unique key: lead with tenant_id to use it
       const rows: { id: string; contact_id: string }[] = await m.query(
-        `SELECT id, contact_id FROM chats WHERE channel_id = ? AND contact_id IN (${qs(contactIds.length)})`,
-        [channelId, ...contactIds],
+        `SELECT id, contact_id FROM chats WHERE tenant_id = ? AND channel_id = ? AND contact_id IN (${qs(contactIds.length)})`,
+        [tenantOf.get(channelId), channelId, ...contactIds],
       );
       for (const r of rows) chatOf.set(`${channelId}\u0000${r.contact_id}`, r.id);
     };

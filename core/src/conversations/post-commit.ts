@@ -55,6 +55,8 @@ export class PostCommitHandlers implements OnModuleInit {
 
   /** Emits `message_created` for new messages, `message_updated` for status changes, then `chat_updated`. */
   private async inboundCommitted(p: InboundCommitted): Promise<void> {
+    // nobody connected for these tenants: nothing to build (flows will hook in here too)
+    if (p.tenantIds && !p.tenantIds.some((t) => this.realtime.hasAudience(t))) return;
     await this.emitMessages(p.messageIds, 'message_created');
     await this.emitMessages(p.statusMessageIds, 'message_updated');
     const chats = await this.repo.chatsByIds(null, p.chatIds);
@@ -65,7 +67,10 @@ export class PostCommitHandlers implements OnModuleInit {
   }
 
   private async emitMessages(ids: string[], event: 'message_created' | 'message_updated'): Promise<void> {
-    for (const m of await this.repo.messagesByIds(ids)) this.realtime.emit(m.tenantId, event, { message: this.views.message(m) });
+    if (!ids.length) return;
+    for (const m of await this.repo.messagesByIds(ids)) {
+      if (this.realtime.hasAudience(m.tenantId)) this.realtime.emit(m.tenantId, event, { message: this.views.message(m) });
+    }
   }
 
   /** Fills a new contact's name and picture from the channel's profile API (when it has one). */

@@ -22,9 +22,14 @@ export class Database implements OnApplicationShutdown {
     return this.dataSource.manager;
   }
 
-  /** Runs `fn` in a transaction and returns its result; rolls back if it throws. */
+  /**
+   * Runs `fn` in a transaction and returns its result; rolls back if it throws. MySQL runs READ
+   * COMMITTED: find-or-create re-reads rows that a concurrent transaction (another committer or
+   * instance) inserted, after an `INSERT ... ON DUPLICATE KEY` waited on its unique key; under
+   * REPEATABLE READ the older snapshot would hide them.
+   */
   transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect !== 'sqlite') return this.dataSource.transaction(fn);
+    if (this.dialect !== 'sqlite') return this.dataSource.transaction('READ COMMITTED', fn);
     const run = this.tail.then(() => this.dataSource.transaction(fn));
     this.tail = run.catch(() => undefined);
     return run;

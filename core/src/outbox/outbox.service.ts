@@ -86,6 +86,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   private flushDeletes(): void {
     if (this.deleting) return;
     this.deleting = (async () => {
+      await new Promise((r) => setTimeout(r, 20)); // gather the rows of several commits
       while (this.doneIds.length) {
         const ids = this.doneIds.splice(0, 500);
         await this.db

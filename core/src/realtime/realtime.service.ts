@@ -66,6 +66,17 @@ export class RealtimeService implements BeforeApplicationShutdown, OnApplication
     this.log.info({ redis: !!this.config.redisUrl }, 'realtime ready');
   }
 
+  /**
+   * Whether events for `tenantId` may reach anyone: a local socket in its room, or any socket
+   * at all with the Redis adapter (other instances' rooms are not known here). Lets callers skip
+   * building payloads nobody receives.
+   */
+  hasAudience(tenantId: string): boolean {
+    if (!this.io) return false;
+    if (this.config.redisUrl) return true;
+    return (this.io.sockets.adapter.rooms.get(room(tenantId))?.size ?? 0) > 0;
+  }
+
   /** Emits an event to every connected client of `tenantId`. */
   emit<E extends keyof ServerEvents>(tenantId: string, event: E, ...payload: Parameters<ServerEvents[E]>): void {
     this.io?.to(room(tenantId)).emit(event, ...payload);
