@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service.js';
-import { newId } from '../database/ids.js';
 import { asRow } from '../database/columns.js';
 import { ChannelEntity, type ChannelStatus } from './channel.entity.js';
 
@@ -36,11 +35,11 @@ export class ChannelsRepository {
    */
   async create(
     tenantId: string,
-    input: { type: string; name: string; status: ChannelStatus; accountId: string; config: Record<string, unknown>; secretsEnc: string; info: Record<string, unknown> | null },
+    input: { id: string; type: string; name: string; status: ChannelStatus; accountId: string; config: Record<string, unknown>; secretsEnc: string; info: Record<string, unknown> | null },
     check: (countOfType: number) => void,
   ): Promise<ChannelEntity> {
     const now = Date.now();
-    const row = Object.assign(new ChannelEntity(), { id: newId(), tenantId, ...input, createdAt: now, updatedAt: now });
+    const row = Object.assign(new ChannelEntity(), { tenantId, ...input, createdAt: now, updatedAt: now });
     await this.db.transaction(async (m) => {
       check(await m.countBy(ChannelEntity, { tenantId, type: input.type }));
       await m.insert(ChannelEntity, asRow(row));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isChannelError, type ChannelDefinition } from '@parley/sdk';
 import { EntitlementsService } from '../entitlements/entitlements.service.js';
 import { isUniqueViolation } from '../database/errors.js';
+import { newId } from '../database/ids.js';
 import { notFound } from '../http/app-error.js';
 import { assertCan } from '../tenancy/abilities.js';
 import type { AuthUser } from '../tenancy/auth.types.js';
@@ -71,9 +72,11 @@ export class ChannelsService {
     } catch (err) {
       throw ChannelErrors.invalidConfig(err instanceof Error ? err.message : String(err));
     }
+    // the id exists before connect so that plugins can register per-channel webhook URLs
+    const channelId = newId();
     let connected;
     try {
-      connected = await def.connect({ ...this.runtime.runtime, channelId: 'pending', tenantId: auth.tenantId, config });
+      connected = await def.connect({ ...this.runtime.runtime, channelId, tenantId: auth.tenantId, config });
     } catch (err) {
       if (isChannelError(err) && err.code === 'INVALID_CREDENTIALS') throw ChannelErrors.invalidCredentials(err.message, err.providerCode);
       if (isChannelError(err) && err.code === 'INVALID_CONFIG') throw ChannelErrors.invalidConfig(err.message);
@@ -83,12 +86,13 @@ export class ChannelsService {
     try {
       const row = await this.repo.create(
         auth.tenantId,
-        { type: input.type, name: input.name, status: 'connected', accountId: connected.accountId, config: plain, secretsEnc: this.runtime.box.seal(secrets), info: connected.info ?? null },
+        { id: channelId, type: input.type, name: input.name, status: 'connected', accountId: connected.accountId, config: plain, secretsEnc: this.runtime.box.seal(secrets), info: connected.info ?? null },
         (count) => this.entitlements.assertCanAddChannel(tenant.planId, input.type, count),
       );
       this.runtime.invalidate();
       return toChannelJson(row);
     } catch (err) {
+      await def.disconnect?.({ ...this.runtime.runtime, channelId, tenantId: auth.tenantId, config }).catch(() => undefined);
       if (isUniqueViolation(err)) throw ChannelErrors.accountTaken(input.type, connected.accountId);
       throw err;
     }
