@@ -19,6 +19,7 @@ import { loadPlugins } from './plugins/plugin-loader.js';
 import { PluginRegistry } from './plugins/plugin-registry.js';
 import { RealtimeService } from './realtime/realtime.service.js';
 import { AppModule } from './app.module.js';
+import { serveInbox } from './static/static.js';
 
 export interface ParleyApp {
   app: NestExpressApplication;
@@ -46,7 +47,11 @@ export async function createParleyApp(env: Record<string, string | undefined> = 
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' }, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug') }));
   // webhooks need the exact bytes for signatures; everything else is JSON
   app.use('/webhooks', express.raw({ type: () => true, limit: '5mb' }));
+  // media uploads may come as raw bytes with their content type (multipart goes to multer)
+  app.use('/api/v1/media', express.raw({ type: (req) => { const ct = String(req.headers['content-type'] ?? ''); return !!ct && !/^multipart\/|json/i.test(ct); }, limit: '101mb' }));
   app.use(express.json({ limit: '1mb' }));
+  // the built inbox at /inbox (SPA fallback), and / → /inbox/
+  serveInbox(app);
   app.useGlobalFilters(new ErrorFilter());
   app.enableCors({ origin: true, credentials: true });
 

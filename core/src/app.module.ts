@@ -15,6 +15,7 @@ import { RealtimeService } from './realtime/realtime.service.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
+import { CannedModule } from './canned/canned.module.js';
 
 /** Shared infrastructure: logger, plugin registry, outbox, realtime, media. */
 @Global()
@@ -44,6 +45,7 @@ export class AppModule {
         TenancyModule,
         ChannelsModule,
         ConversationsModule,
+        CannedModule,
       ],
     };
   }

@@ -11,11 +11,11 @@ import { ChannelRuntime } from '../channels/channel-runtime.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
 import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
 import { ChatViews } from './chat-views.js';
-import { MessageEntity, type ChatEntity } from './conversations.entity.js';
+import { MessageEntity, type ChatEntity, type NoteEntity, type TagEntity } from './conversations.entity.js';
 import { ConversationErrors } from './conversations.errors.js';
 import type { ChatJson, MessageJson } from './conversations.json.js';
 import { ConversationsRepository, type ChatFilter } from './conversations.repository.js';
-import type { SendMessageInput } from './dto.js';
+import type { BulkChatsInput, SendMessageInput } from './dto.js';
 import { previewOf } from './preview.js';
 
 /** The inbox's chats and messages: listing, updating, and sending replies. */
@@ -61,6 +61,113 @@ export class ChatsService {
     const chat = await this.get(auth, id);
     this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
     return chat;
+  }
+
+  /** Marks a chat read: unread count 0; emits `chat_updated` when it changed. */
+  async markRead(auth: AuthUser, id: string): Promise<ChatJson> {
+    assertCan(auth.role, 'read', 'Chat');
+    const row = await this.load(auth, id);
+    if (row.unreadCount === 0) return (await this.views.chats([row]))[0];
+    await this.repo.updateChat(auth.tenantId, id, { unreadCount: 0 });
+    const chat = await this.get(auth, id);
+    this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
+    return chat;
+  }
+
+  /**
+   * Applies one change (assignee, status, stage, tags added/removed) to several chats; emits
+   * `chat_updated` for each. All ids must be the tenant's chats.
+   * @throws AppError NOT_FOUND listing unknown chat ids, or for an unknown assignee or stage.
+   */
+  async bulk(auth: AuthUser, input: BulkChatsInput): Promise<{ data: ChatJson[]; nextCursor: null }> {
+    assertCan(auth.role, 'update', 'Chat');
+    const ids = [...new Set(input.chatIds)];
+    const found = await this.repo.chatsByIds([auth.tenantId], ids);
+    if (found.length !== ids.length) {
+      const have = new Set(found.map((c) => c.id));
+      throw new AppError('NOT_FOUND', 'Chat not found', { resource: 'Chat', ids: ids.filter((i) => !have.has(i)) });
+    }
+    const assigneeId = input.assigneeId === 'me' ? auth.userId : input.assigneeId;
+    if (assigneeId && !(await this.tenancy.findUser(auth.tenantId, assigneeId))) throw notFound('User', assigneeId);
+    if (input.stageId && !(await this.repo.getStage(auth.tenantId, input.stageId))) throw notFound('Stage', input.stageId);
+    const fields: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId'>> = {};
+    if (assigneeId !== undefined) fields.assigneeId = assigneeId;
+    if (input.status) fields.status = input.status;
+    if (input.stageId) fields.stageId = input.stageId;
+    if (Object.keys(fields).length) await this.repo.updateChats(auth.tenantId, ids, fields);
+    await this.repo.changeChatsTags(auth.tenantId, ids, input.addTags ?? [], input.removeTags ?? []);
+    const chats = await this.views.chats(await this.repo.chatsByIds([auth.tenantId], ids));
+    for (const chat of chats) this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
+    return { data: chats, nextCursor: null };
+  }
+
+  /** Internal notes of a chat, oldest first (never sent to the customer). */
+  async notes(auth: AuthUser, chatId: string): Promise<{ data: NoteJson[]; nextCursor: null }> {
+    assertCan(auth.role, 'read', 'Chat');
+    await this.load(auth, chatId);
+    const rows = await this.repo.listNotes(auth.tenantId, chatId);
+    return { data: await this.noteViews(auth.tenantId, rows), nextCursor: null };
+  }
+
+  /** Adds an internal note by the caller. */
+  async addNote(auth: AuthUser, chatId: string, text: string): Promise<NoteJson> {
+    assertCan(auth.role, 'update', 'Chat');
+    await this.load(auth, chatId);
+    const row = await this.repo.addNote(auth.tenantId, chatId, auth.userId, text);
+    return (await this.noteViews(auth.tenantId, [row]))[0];
+  }
+
+  /** Previous (and current) chats of a contact, most recent first. */
+  async chatsOfContact(auth: AuthUser, contactId: string): Promise<{ data: ChatJson[]; nextCursor: null }> {
+    assertCan(auth.role, 'read', 'Chat');
+    if (!(await this.repo.getContact(auth.tenantId, contactId))) throw notFound('Contact', contactId);
+    return { data: await this.views.chats(await this.repo.chatsOfContact(auth.tenantId, contactId)), nextCursor: null };
+  }
+
+  /** The tenant's tags with their colours, by name. */
+  async tags(auth: AuthUser): Promise<{ data: TagJson[]; nextCursor: null }> {
+    assertCan(auth.role, 'read', 'Chat');
+    return { data: (await this.repo.listTags(auth.tenantId)).map(tagJson), nextCursor: null };
+  }
+
+  /** @throws AppError CONFLICT when the name exists. */
+  async createTag(auth: AuthUser, input: { name: string; color?: string }): Promise<TagJson> {
+    assertCan(auth.role, 'update', 'Chat');
+    if (await this.repo.findTagByName(auth.tenantId, input.name)) throw new AppError('CONFLICT', 'A tag with this name exists', { name: input.name });
+    return tagJson(await this.repo.createTag(auth.tenantId, input.name, input.color ?? '#64748b'));
+  }
+
+  /**
+   * Renames or recolours a tag; chats carrying it are re-emitted (`chat_updated`) after a rename.
+   * @throws AppError NOT_FOUND, CONFLICT when the new name is taken.
+   */
+  async patchTag(auth: AuthUser, id: string, patch: { name?: string; color?: string }): Promise<TagJson> {
+    assertCan(auth.role, 'update', 'Chat');
+    const tag = await this.repo.getTag(auth.tenantId, id);
+    if (!tag) throw notFound('Tag', id);
+    if (patch.name && patch.name !== tag.name) {
+      const other = await this.repo.findTagByName(auth.tenantId, patch.name);
+      if (other && other.id !== id) throw new AppError('CONFLICT', 'A tag with this name exists', { name: patch.name });
+    }
+    await this.repo.updateTag(auth.tenantId, id, patch);
+    if (patch.name && patch.name !== tag.name) {
+      const chatIds = await this.repo.chatIdsWithTag(auth.tenantId, id);
+      for (const chat of await this.views.chats(await this.repo.chatsByIds([auth.tenantId], chatIds.slice(0, 500)))) {
+        this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
+      }
+    }
+    return tagJson({ ...tag, ...patch });
+  }
+
+  private async noteViews(tenantId: string, rows: NoteEntity[]): Promise<NoteJson[]> {
+    const names = new Map<string, string | null>();
+    for (const id of new Set(rows.map((r) => r.authorId).filter((x): x is string => !!x))) {
+      names.set(id, (await this.tenancy.findUser(tenantId, id))?.name ?? null);
+    }
+    return rows.map((r) => ({
+      id: r.id, chatId: r.chatId, authorId: r.authorId, authorName: r.authorId ? (names.get(r.authorId) ?? null) : null, text: r.text,
+      createdAt: new Date(r.createdAt).toISOString(),
+    }));
   }
 
   /** Messages newest first; `cursor` is opaque. */
@@ -134,3 +241,22 @@ export class ChatsService {
     return chat;
   }
 }
+
+/** An internal note on a chat. */
+export interface NoteJson {
+  id: string;
+  chatId: string;
+  authorId: string | null;
+  authorName: string | null;
+  text: string;
+  createdAt: string;
+}
+
+/** A tag with its colour (`#rrggbb`). */
+export interface TagJson {
+  id: string;
+  name: string;
+  color: string;
+}
+
+const tagJson = (t: Pick<TagEntity, 'id' | 'name' | 'color'>): TagJson => ({ id: t.id, name: t.name, color: t.color });

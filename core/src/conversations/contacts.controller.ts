@@ -9,6 +9,7 @@ import type { AuthUser } from '../tenancy/auth.types.js';
 import { toContactJson, type ContactJson } from './conversations.json.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { contactSchema } from './dto.js';
+import { ChatsService } from './chats.service.js';
 
 /** Contacts of the caller's tenant (DESIGN.md §4 Contacts). */
 @ApiTags('contacts')
@@ -16,7 +17,10 @@ import { contactSchema } from './dto.js';
 @UseGuards(AuthGuard)
 @Controller('api/v1/contacts')
 export class ContactsController {
-  constructor(private readonly repo: ConversationsRepository) {}
+  constructor(
+    private readonly repo: ConversationsRepository,
+    private readonly chats: ChatsService,
+  ) {}
 
   /** `{data:[contact], nextCursor}` newest first; `q` searches name, phone, email. */
   @Get()
@@ -40,6 +44,12 @@ export class ContactsController {
     const c = await this.repo.getContact(auth.tenantId, id);
     if (!c) throw notFound('Contact', id);
     return toContactJson(c);
+  }
+
+  /** The contact's chats (previous and current), most recent first: `{data:[chat], nextCursor:null}`. */
+  @Get(':id/chats')
+  chatsOf(@Auth() auth: AuthUser, @Param('id') id: string) {
+    return this.chats.chatsOfContact(auth, id);
   }
 
   @Patch(':id')

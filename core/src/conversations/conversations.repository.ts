@@ -16,6 +16,11 @@ export interface ChatFilter {
   channelId?: string;
   stageId?: string;
   q?: string;
+  /** Only chats with unread messages. */
+  unread?: boolean;
+  /** Last activity in [from, to) (epoch ms). */
+  from?: number;
+  to?: number;
 }
 
 /** Chats, messages, contacts, tags and funnels. Every query is scoped by `tenantId`. */
@@ -61,6 +66,9 @@ export class ConversationsRepository {
       );
     }
     const at = 'COALESCE(c.last_message_at, c.created_at)';
+    if (f.unread) qb.andWhere('c.unread_count > 0');
+    if (f.from !== undefined) qb.andWhere(`${at} >= :from`, { from: f.from });
+    if (f.to !== undefined) qb.andWhere(`${at} < :to`, { to: f.to });
     if (cursor) qb.andWhere(`(${at} < :cat OR (${at} = :cat AND c.id < :cid))`, { cat: cursor.at, cid: cursor.id });
     return qb.orderBy(at, 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
   }
@@ -69,7 +77,77 @@ export class ConversationsRepository {
     await this.db.transaction((m) => m.update(ChatEntity, { tenantId, id }, { ...patch, updatedAt: Date.now() }));
   }
 
+  /** Applies one change to several chats of the tenant in one transaction. */
+  async updateChats(tenantId: string, ids: string[], patch: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId'>>): Promise<void> {
+    if (!ids.length) return;
+    await this.db.transaction((m) => m.update(ChatEntity, { tenantId, id: In(ids) }, { ...patch, updatedAt: Date.now() }));
+  }
+
+  /** Chats of a contact, most recent activity first. */
+  chatsOfContact(tenantId: string, contactId: string, limit = 100): Promise<ChatEntity[]> {
+    return this.db.manager
+      .createQueryBuilder(ChatEntity, 'c')
+      .where('c.tenant_id = :tenantId AND c.contact_id = :contactId', { tenantId, contactId })
+      .orderBy('COALESCE(c.last_message_at, c.created_at)', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
   // ---- tags
+  listTags(tenantId: string): Promise<TagEntity[]> {
+    return this.db.manager.find(TagEntity, { where: { tenantId }, order: { name: 'ASC' } });
+  }
+
+  getTag(tenantId: string, id: string): Promise<TagEntity | null> {
+    return this.db.manager.findOneBy(TagEntity, { tenantId, id });
+  }
+
+  findTagByName(tenantId: string, name: string): Promise<TagEntity | null> {
+    return this.db.manager.findOneBy(TagEntity, { tenantId, name });
+  }
+
+  async createTag(tenantId: string, name: string, color: string): Promise<TagEntity> {
+    const row = Object.assign(new TagEntity(), { id: newId(), tenantId, name, color, createdAt: Date.now() });
+    await this.db.transaction((m) => m.insert(TagEntity, row));
+    return row;
+  }
+
+  async updateTag(tenantId: string, id: string, patch: { name?: string; color?: string }): Promise<void> {
+    await this.db.transaction((m) => m.update(TagEntity, { tenantId, id }, patch));
+  }
+
+  /** Ids of the tenant's chats that carry tag `tagId`. */
+  async chatIdsWithTag(tenantId: string, tagId: string): Promise<string[]> {
+    const rows = await this.db.manager.find(ChatTagEntity, { where: { tenantId, tagId }, select: { chatId: true } });
+    return rows.map((r) => r.chatId);
+  }
+
+  /** Adds and removes tags (by name; missing ones are created) on several chats at once. */
+  async changeChatsTags(tenantId: string, chatIds: string[], add: string[], remove: string[]): Promise<void> {
+    const addNames = [...new Set(add.map((n) => n.trim()).filter(Boolean))];
+    const removeNames = [...new Set(remove.map((n) => n.trim()).filter(Boolean))];
+    if (!chatIds.length || (!addNames.length && !removeNames.length)) return;
+    await this.db.transaction(async (m) => {
+      const now = Date.now();
+      if (removeNames.length) {
+        const gone = await m.findBy(TagEntity, { tenantId, name: In(removeNames) });
+        if (gone.length) await m.delete(ChatTagEntity, { tenantId, chatId: In(chatIds), tagId: In(gone.map((t) => t.id)) });
+      }
+      if (addNames.length) {
+        const existing = await m.findBy(TagEntity, { tenantId, name: In(addNames) });
+        const have = new Set(existing.map((t) => t.name));
+        const created = addNames.filter((n) => !have.has(n)).map((name) => ({ id: newId(), tenantId, name, color: '#64748b', createdAt: now }));
+        if (created.length) await m.insert(TagEntity, created);
+        const tagIds = [...existing, ...created].map((t) => t.id);
+        const present = await m.findBy(ChatTagEntity, { tenantId, chatId: In(chatIds), tagId: In(tagIds) });
+        const key = new Set(present.map((p) => `${p.chatId}|${p.tagId}`));
+        const rows = chatIds.flatMap((chatId) => tagIds.filter((tagId) => !key.has(`${chatId}|${tagId}`)).map((tagId) => ({ chatId, tagId, tenantId })));
+        if (rows.length) await m.insert(ChatTagEntity, rows);
+      }
+      await m.update(ChatEntity, { tenantId, id: In(chatIds) }, { updatedAt: now });
+    });
+  }
+
   async tagsOfChats(tenantId: string | null, chatIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>(chatIds.map((id) => [id, []]));
     if (!chatIds.length) return out;

@@ -7,6 +7,11 @@ export const chatListQuery = z.object({
   channelId: z.string().min(1).optional(),
   stageId: z.string().min(1).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** `true`: only chats with unread messages. */
+  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Last activity on or after / before this ISO date or time. */
+  from: z.iso.date().or(z.iso.datetime({ offset: true })).transform((v) => Date.parse(v)).optional(),
+  to: z.iso.date().or(z.iso.datetime({ offset: true })).transform((v) => Date.parse(v)).optional(),
 });
 
 export const patchChatSchema = z
@@ -61,3 +66,28 @@ export const contactSchema = z.object({
   avatarUrl: z.string().url().max(1000).nullable().optional(),
   attributes: z.record(z.string(), z.unknown()).optional(),
 });
+
+const tagName = z.string().trim().min(1).max(100);
+
+/** `POST /api/v1/chats/bulk`: one change applied to many chats of the tenant. */
+export const bulkChatsSchema = z
+  .object({
+    chatIds: z.array(z.string().min(1)).min(1).max(200),
+    assigneeId: z.string().min(1).nullable().optional(),
+    status: z.enum(['open', 'pending', 'resolved']).optional(),
+    stageId: z.string().min(1).optional(),
+    addTags: z.array(tagName).max(50).optional(),
+    removeTags: z.array(tagName).max(50).optional(),
+  })
+  .strict()
+  .refine((b) => ['assigneeId', 'status', 'stageId', 'addTags', 'removeTags'].some((k) => k in b), { message: 'give at least one change' });
+export type BulkChatsInput = z.infer<typeof bulkChatsSchema>;
+
+export const noteSchema = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();
+
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #22c55e');
+export const createTagSchema = z.object({ name: tagName, color: color.optional() }).strict();
+export const patchTagSchema = z
+  .object({ name: tagName.optional(), color: color.optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.color !== undefined, { message: 'give name or color' });

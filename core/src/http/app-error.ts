@@ -33,7 +33,8 @@ export type ErrorCode =
   // conversations
   | 'OUTSIDE_CUSTOMER_SERVICE_WINDOW'
   // media
-  | 'MEDIA_TOO_LARGE';
+  | 'MEDIA_TOO_LARGE'
+  | 'MEDIA_TYPE_NOT_ALLOWED';
 
 /** HTTP status of each code. */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
@@ -59,6 +60,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   WEBHOOK_PAYLOAD_INVALID: 400,
   OUTSIDE_CUSTOMER_SERVICE_WINDOW: 422,
   MEDIA_TOO_LARGE: 413,
+  MEDIA_TYPE_NOT_ALLOWED: 415,
 };
 
 /** Base class of every typed error; `details` is returned to the client as is. */

@@ -21,6 +21,11 @@ export class MediaService {
     private readonly db: Database,
   ) {}
 
+  /** Largest file `store` accepts (MEDIA_MAX_BYTES). */
+  get maxBytes(): number {
+    return this.config.mediaMaxBytes;
+  }
+
   /** Stores bytes for a tenant. @throws AppError MEDIA_TOO_LARGE (413) above MEDIA_MAX_BYTES. */
   async store(tenantId: string, input: { data: Buffer; mimeType: string; filename?: string | null; messageId?: string | null }): Promise<MediaFileEntity> {
     if (input.data.length > this.config.mediaMaxBytes) {
