@@ -68,7 +68,14 @@ export interface ConnectResult {
 /** A contact profile fetched from the provider. */
 export interface ChannelProfile {
   name?: string | null;
+  /** A public picture URL the host may store as is (it must not carry credentials). */
   avatarUrl?: string | null;
+  /**
+   * A picture the host downloads with the channel's `downloadMedia` and serves from its own
+   * storage (for providers whose file URLs carry credentials, e.g. Telegram's bot token).
+   * Used when `avatarUrl` is absent.
+   */
+  avatar?: { providerMediaId: string } | null;
   username?: string | null;
   phone?: string | null;
 }
