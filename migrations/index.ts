@@ -1,5 +1,6 @@
 /** Ordered list of migrations; add new ones at the end. */
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema.js';
+import { Flows1763710000001 } from './1763710000001-flows.js';
 import { CannedResponses1763720000001 } from './1763720000001-canned-responses.js';
 
-export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001];
+export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001];

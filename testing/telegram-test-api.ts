@@ -14,7 +14,7 @@
  * - refuses tokens that were not registered: 401 `{"ok":false,"error_code":401,"description":"Unauthorized"}`
  *   (the emulator accepts any token);
  * - answers itself what 4.2.1 lacks or gets wrong, as the Bot API documents it:
- *   `getMe` (the emulator answers the same bot, id 666, for every token), `sendChatAction`,
+ *   `getMe` (the emulator answers the same bot, id 666, for every token), `getWebhookInfo`, `sendChatAction`,
  *   `getUserProfilePhotos`, `getFile` and `GET /file/bot<token>/<file_path>`, and the media
  *   sends `sendPhoto`, `sendDocument`, `sendAudio`, `sendVoice`, `sendVideo`, `sendSticker`,
  *   `sendLocation` (stored in the emulator as bot messages, so the user's client sees them);
@@ -253,6 +253,13 @@ export async function startTelegramTestApi(opts: { host?: string } = {}): Promis
     const bot = botOf(token)!;
     if (method === 'getMe') {
       return ok({ id: Number(bot.id), is_bot: true, first_name: bot.firstName, username: bot.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
+    }
+    if (method === 'getWebhookInfo') {
+      const hook = webhooks.get(token);
+      const info: Record<string, unknown> = { url: hook?.url ?? '', has_custom_certificate: false, pending_update_count: 0 };
+      if (hook) info.max_connections = 40;
+      if (hook?.allowedUpdates) info.allowed_updates = hook.allowedUpdates;
+      return ok(info);
     }
     if (method === 'sendChatAction') {
       if (p.chat_id === undefined || p.chat_id === '') return badRequest('chat_id is empty');

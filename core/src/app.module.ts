@@ -15,6 +15,7 @@ import { RealtimeService } from './realtime/realtime.service.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
+import { FlowsModule } from './flows/flows.module.js';
 import { CannedModule } from './canned/canned.module.js';
 
 /** Shared infrastructure: logger, plugin registry, outbox, realtime, media. */
@@ -45,6 +46,7 @@ export class AppModule {
         TenancyModule,
         ChannelsModule,
         ConversationsModule,
+        FlowsModule,
         CannedModule,
       ],
     };

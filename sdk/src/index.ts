@@ -7,3 +7,4 @@ export * from './messages.js';
 export * from './channel.js';
 export * from './plugin.js';
 export * from './testing.js';
+export * from './node.js';

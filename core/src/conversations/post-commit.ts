@@ -4,6 +4,7 @@
  * changes; media downloads into Parley's storage; the dispatcher's status notifications.
  */
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { isChannelError } from '@parley/sdk';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { OUTBOX_MAX_ATTEMPTS, OutboxService, type OutboxRow } from '../outbox/outbox.service.js';
@@ -18,6 +19,7 @@ import { ConversationsRepository } from './conversations.repository.js';
 import { ChatsService } from './chats.service.js';
 import { Database } from '../database/database.service.js';
 import { MessageEntity } from './conversations.entity.js';
+import { FlowEngine } from '../flows/engine.js';
 
 @Injectable()
 export class PostCommitHandlers implements OnModuleInit {
@@ -33,6 +35,7 @@ export class PostCommitHandlers implements OnModuleInit {
     private readonly channels: ChannelsRepository,
     private readonly dispatcher: OutboundDispatcher,
     private readonly db: Database,
+    private readonly flows: FlowEngine,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'post-commit' });
@@ -55,7 +58,9 @@ export class PostCommitHandlers implements OnModuleInit {
 
   /** Emits `message_created` for new messages, `message_updated` for status changes, then `chat_updated`. */
   private async inboundCommitted(p: InboundCommitted): Promise<void> {
-    // nobody connected for these tenants: nothing to build (flows will hook in here too)
+    // flows first: they run whether or not anyone watches (a throw retries the outbox row)
+    await this.flows.inboundCommitted(p);
+    // nobody connected for these tenants: nothing to build
     if (p.tenantIds && !p.tenantIds.some((t) => this.realtime.hasAudience(t))) return;
     await this.emitMessages(p.messageIds, 'message_created');
     await this.emitMessages(p.statusMessageIds, 'message_updated');
@@ -73,17 +78,34 @@ export class PostCommitHandlers implements OnModuleInit {
     }
   }
 
-  /** Fills a new contact's name and picture from the channel's profile API (when it has one). */
+  /**
+   * Fills a new contact's name and picture from the channel's profile API (when it has one).
+   * A picture named by provider media id (`profile.avatar`, e.g. Telegram, whose file URLs carry
+   * the bot token) is downloaded with the channel's `downloadMedia` into Parley's storage, and
+   * the contact's avatarUrl is Parley's signed URL of that file. Retryable download failures
+   * throw (the outbox retries); permanent ones only skip the picture.
+   */
   private async fetchProfile(p: { contactId: string; channelId: string; tenantId: string; externalId: string }): Promise<void> {
     const channel = await this.channels.findById(p.channelId);
     const contact = await this.repo.getContact(p.tenantId, p.contactId);
     if (!channel || !contact) return;
     const def = this.runtime.definition(channel.type);
-    const profile = await def.getProfile?.(this.runtime.context(channel), p.externalId);
+    const ctx = this.runtime.context(channel);
+    const profile = await def.getProfile?.(ctx, p.externalId);
     if (!profile) return;
     const patch: { name?: string; avatarUrl?: string } = {};
     if (!contact.name && profile.name) patch.name = profile.name;
     if (!contact.avatarUrl && profile.avatarUrl) patch.avatarUrl = profile.avatarUrl;
+    else if (!contact.avatarUrl && profile.avatar?.providerMediaId && def.downloadMedia) {
+      try {
+        const file = await def.downloadMedia(ctx, profile.avatar.providerMediaId);
+        const stored = await this.media.store(p.tenantId, { data: file.data, mimeType: file.mimeType, filename: file.filename ?? null });
+        patch.avatarUrl = this.media.urlOf(p.tenantId, stored.id);
+      } catch (err) {
+        if (!isChannelError(err) || err.retryable) throw err;
+        this.log.warn({ err, contactId: p.contactId, channelId: p.channelId }, 'profile picture download failed');
+      }
+    }
     if (!Object.keys(patch).length) return;
     await this.repo.updateContact(p.tenantId, p.contactId, patch);
     const chats = await this.db.manager.query('SELECT id FROM chats WHERE tenant_id = ? AND contact_id = ?', [p.tenantId, p.contactId]);

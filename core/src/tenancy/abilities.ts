@@ -7,7 +7,7 @@ import type { Role } from './tenancy.entity.js';
 import { TenancyErrors } from './tenancy.errors.js';
 
 export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete';
-export type Subject = 'all' | 'Tenant' | 'User' | 'Channel' | 'Chat' | 'Message' | 'Contact' | 'Funnel' | 'Media';
+export type Subject = 'all' | 'Tenant' | 'User' | 'Channel' | 'Chat' | 'Message' | 'Contact' | 'Funnel' | 'Media' | 'Flow';
 export type AppAbility = MongoAbility<[Action, Subject]>;
 
 /** Abilities of a role: owner and admin ("sudo") manage everything; agents work the inbox. */
@@ -16,7 +16,7 @@ export function abilityFor(role: Role): AppAbility {
   if (role === 'owner' || role === 'admin') {
     can('manage', 'all');
   } else {
-    can('read', ['Tenant', 'User', 'Channel', 'Funnel', 'Media']);
+    can('read', ['Tenant', 'User', 'Channel', 'Funnel', 'Media', 'Flow']);
     can(['read', 'update'], 'Chat');
     can(['read', 'create'], 'Message');
     can(['read', 'create', 'update'], 'Contact');

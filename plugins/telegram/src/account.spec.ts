@@ -26,19 +26,22 @@ function stub(answers: Record<string, { status: number; body: unknown }>) {
 }
 
 const ok = (file: string) => ({ status: 200, body: fixture(file) });
+/** A webhook set elsewhere (object_webhook_info: https://example.com/webhook): replaced. */
+const info = { status: 200, body: { ok: true, result: fixture('object_webhook_info__pytelegrambotapi.json') } };
 
 describe('connect', () => {
-  it('getMe (response_getMe) then setWebhook (request_setWebhook shape, response_setWebhook_ok)', async () => {
-    const { calls, ctx } = stub({ getMe: ok('response_getMe__go_test_fixture.json'), setWebhook: ok('response_setWebhook_ok__captured.json') });
+  it('getMe (response_getMe), getWebhookInfo, then setWebhook (request_setWebhook shape, response_setWebhook_ok)', async () => {
+    const { calls, ctx } = stub({ getMe: ok('response_getMe__go_test_fixture.json'), getWebhookInfo: info, setWebhook: ok('response_setWebhook_ok__captured.json') });
     const result = await connect(ctx);
     expect(result.accountId).toBe('5556648742');
     expect(result.info).toEqual({ username: 'go_tg_local_bot', firstName: 'go_tg_local_bot' });
     const secret = result.configPatch?.webhookSecret as string;
     expect(secret).toMatch(SECRET_TOKEN_PATTERN);
-    expect(calls.map((c) => c.url)).toEqual([`https://tg.test/bot${TOKEN}/getMe`, `https://tg.test/bot${TOKEN}/setWebhook`]);
+    expect(calls.map((c) => c.url.split('/').pop())).toEqual(['getMe', 'getWebhookInfo', 'setWebhook']);
+    expect(calls[0]!.url).toBe(`https://tg.test/bot${TOKEN}/getMe`);
     const expected = fixture('request_setWebhook__assembled_from_bot_api_docs.json');
-    expect(Object.keys(calls[1]!.body).sort()).toEqual(Object.keys(expected).sort());
-    expect(calls[1]!.body).toEqual({ ...expected, url: 'https://crm.example.com/webhooks/telegram/ch_42', secret_token: secret });
+    expect(Object.keys(calls[2]!.body).sort()).toEqual(Object.keys(expected).sort());
+    expect(calls[2]!.body).toEqual({ ...expected, url: 'https://crm.example.com/webhooks/telegram/ch_42', secret_token: secret });
     expect(calls.every((c) => c.signal instanceof AbortSignal)).toBe(true);
   });
 
@@ -54,8 +57,19 @@ describe('connect', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('a bot whose webhook feeds another channel of this Parley is refused before setWebhook', async () => {
+    const taken = { status: 200, body: { ok: true, result: { ...fixture('object_webhook_info__pytelegrambotapi.json'), url: 'https://crm.example.com/webhooks/telegram/ch_other' } } };
+    const { calls, ctx } = stub({ getMe: ok('response_getMe__go_test_fixture.json'), getWebhookInfo: taken });
+    await expect(connect(ctx)).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/already connected to Parley \(channel ch_other\)/) });
+    expect(calls.map((c) => c.url.split('/').pop())).toEqual(['getMe', 'getWebhookInfo']);
+    // its own URL (a reconnect) or no webhook at all are fine
+    const own = { status: 200, body: { ok: true, result: { url: 'https://crm.example.com/webhooks/telegram/ch_42' } } };
+    const again = stub({ getMe: ok('response_getMe__go_test_fixture.json'), getWebhookInfo: own, setWebhook: ok('response_setWebhook_ok__captured.json') });
+    await expect(connect(again.ctx)).resolves.toMatchObject({ accountId: '5556648742' });
+  });
+
   it('setWebhook refused (not HTTPS) → PERMANENT naming PUBLIC_URL', async () => {
-    const { ctx } = stub({ getMe: ok('response_getMe__go_test_fixture.json'), setWebhook: { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook' } } });
+    const { ctx } = stub({ getMe: ok('response_getMe__go_test_fixture.json'), getWebhookInfo: info, setWebhook: { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook' } } });
     const err = (await connect(ctx).catch((e) => e)) as ChannelError;
     expect(err).toBeInstanceOf(ChannelError);
     expect(err.code).toBe('PERMANENT');

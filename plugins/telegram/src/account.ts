@@ -5,7 +5,8 @@
  * 1. `getMe` validates the token (fixture `response_getMe__go_test_fixture.json`:
  *    `{"ok":true,"result":{"id":5556648742,"is_bot":true,"first_name":…,"username":…}}`);
  *    401/404 → `INVALID_CREDENTIALS`.
- * 2. `setWebhook` (fixture `request_setWebhook__assembled_from_bot_api_docs.json`) with
+ * 2. `getWebhookInfo`: refuses a bot whose webhook already feeds another channel of this Parley.
+ * 3. `setWebhook` (fixture `request_setWebhook__assembled_from_bot_api_docs.json`) with
  *    `url = PUBLIC_URL/webhooks/telegram/<channelId>`, a fresh random `secret_token` and the
  *    update types Parley reads; answer `{"ok":true,"result":true,"description":"Webhook was set"}`.
  * The account id is the bot id (a string); the secret goes back to the host as `configPatch`.
@@ -45,6 +46,7 @@ export async function connect(ctx: ChannelContext<TelegramConfig>): Promise<Conn
   const me = await callBotApi<BotUser>(ctx, token, 'getMe', {}, 'connect (getMe)');
   const accountId = idString(me?.id);
   if (!accountId) throw new ChannelError('PERMANENT', 'connect (getMe): the Telegram Bot API returned no bot id');
+  await assertWebhookFree(ctx, url);
   const webhookSecret = generateWebhookSecret();
   try {
     await callBotApi(ctx, token, 'setWebhook', setWebhookParams(url, webhookSecret), 'connect (setWebhook)');
@@ -65,6 +67,32 @@ export async function connect(ctx: ChannelContext<TelegramConfig>): Promise<Conn
     info: { username: text(me.username), firstName: text(me.first_name) },
     configPatch: { webhookSecret },
   };
+}
+
+/** The `getWebhookInfo` result, as far as Parley reads it (fixture `object_webhook_info__pytelegrambotapi.json`). */
+interface WebhookInfo {
+  url?: string;
+  pending_update_count?: number;
+  last_error_message?: string;
+}
+
+/**
+ * A bot has one webhook: `setWebhook` for a second Parley channel would silently take the
+ * updates away from the first one. Refuses (`INVALID_CONFIG`) when the bot's webhook already
+ * points at another channel of this Parley (`PUBLIC_URL/webhooks/telegram/<other id>`).
+ * Webhooks elsewhere (another tool, an old deployment) are replaced, as Telegram allows.
+ */
+export async function assertWebhookFree(ctx: ChannelContext<TelegramConfig>, ownUrl: string): Promise<void> {
+  const info = await callBotApi<WebhookInfo>(ctx, ctx.config.botToken, 'getWebhookInfo', {}, 'connect (getWebhookInfo)');
+  const current = typeof info?.url === 'string' ? info.url : '';
+  const prefix = ownUrl.slice(0, ownUrl.lastIndexOf('/') + 1);
+  if (current !== '' && current !== ownUrl && current.startsWith(prefix)) {
+    const other = decodeURIComponent(current.slice(prefix.length));
+    throw new ChannelError(
+      'INVALID_CONFIG',
+      `This bot is already connected to Parley (channel ${other}); a bot can feed only one channel. Disconnect that channel first, or if it no longer exists, remove the webhook with the Bot API method deleteWebhook.`,
+    );
+  }
 }
 
 /** Removes the webhook (`deleteWebhook`); pending updates stay with Telegram. */

@@ -97,9 +97,16 @@ describe('connect and webhook delivery', () => {
     const result = await channel.connect(contextFor({ botToken: bot.token }, 'ch_77'));
     expect(result.accountId).toBe(bot.id);
     expect(result.info).toEqual({ username: 'acme_support_bot', firstName: 'Acme' });
-    expect(tg.calls.map((c) => c.method)).toEqual(['getMe', 'setWebhook']);
+    expect(tg.calls.map((c) => c.method)).toEqual(['getMe', 'getWebhookInfo', 'setWebhook']);
     expect(tg.webhookOf(bot)).toEqual({ url: `${hookUrl}/webhooks/telegram/ch_77`, secretToken: result.configPatch!.webhookSecret, allowedUpdates: ['message', 'edited_message', 'callback_query'] });
     expect(fetchCalls.every((c) => c.init?.signal instanceof AbortSignal)).toBe(true);
+  });
+
+  it('the same bot cannot feed a second channel (its webhook would be taken away from the first)', async () => {
+    const { bot } = await connected();
+    const err = await rejection(channel.connect(contextFor({ botToken: bot.token }, 'ch_second')));
+    expect(err.code).toBe('INVALID_CONFIG');
+    expect(tg.webhookOf(bot)!.url).toBe(`${hookUrl}/webhooks/telegram/ch_spec`);
   });
 
   it('a token Telegram does not know → INVALID_CREDENTIALS, no webhook', async () => {

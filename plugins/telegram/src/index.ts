@@ -7,7 +7,7 @@ import { definePlugin } from '@parley/sdk';
 import { telegramChannel } from './channel.js';
 
 export { telegramChannel } from './channel.js';
-export { ALLOWED_UPDATES, MAX_CONNECTIONS, connect, disconnect, setWebhookParams } from './account.js';
+export { ALLOWED_UPDATES, MAX_CONNECTIONS, assertWebhookFree, connect, disconnect, setWebhookParams } from './account.js';
 export { botFetch, callBotApi, readBody } from './bot-api.js';
 export { BOT_API_TIMEOUT_MS, BOT_TOKEN_PATTERN, DEFAULT_TELEGRAM_API_URL, SETTINGS, apiBaseUrl, configSchema, parseConfig, secretFields, webhookUrl, type TelegramConfig } from './config.js';
 export { botApiFailureOf, classifyBotApiError, mapBotApiError, mapNetworkError, redact, type BotApiFailure } from './errors.js';

@@ -28,7 +28,7 @@ const INBOUND: Record<string, string> = {
 };
 const ELSEWHERE: Record<string, string> = {
   'object_user_profile_photos__pytelegrambotapi.json': 'media.spec.ts (getProfile)',
-  'object_webhook_info__pytelegrambotapi.json': 'account.spec.ts (allowed_updates)',
+  'object_webhook_info__pytelegrambotapi.json': 'account.spec.ts (getWebhookInfo)',
   'request_getFile__assembled_from_bot_api_docs.json': 'media.spec.ts',
   'request_getUserProfilePhotos__assembled_from_bot_api_docs.json': 'media.spec.ts',
   'request_sendChatAction_typing__assembled_from_bot_api_docs.json': 'send.spec.ts',

@@ -1,0 +1,46 @@
+/**
+ * The node types the engine knows: core's built-ins plus plugin nodes (`<pluginId>.<name>`).
+ * Configs are validated against each type's JSON Schema (compiled once with zod).
+ */
+import { Injectable } from '@nestjs/common';
+import { describeNode, type NodeDefinition, type NodeDescriptor } from '@parley/sdk';
+import { z } from 'zod';
+import { BUILTIN_NODES } from './nodes/index.js';
+
+@Injectable()
+export class NodeRegistry {
+  private readonly defs = new Map<string, NodeDefinition>();
+  private readonly validators = new Map<string, z.ZodType>();
+
+  constructor() {
+    for (const d of BUILTIN_NODES) this.add(d);
+  }
+
+  /**
+   * Adds a node type. Plugin nodes must be namespaced with the plugin's id.
+   * @throws Error on a duplicate type, a wrong namespace or an unusable config schema.
+   */
+  add(def: NodeDefinition, pluginId?: string): void {
+    if (this.defs.has(def.type)) throw new Error(`Node type "${def.type}" is already registered`);
+    if (pluginId && !def.type.startsWith(`${pluginId}.`)) throw new Error(`Node type "${def.type}" of plugin ${pluginId} must be named "${pluginId}.<name>"`);
+    this.validators.set(def.type, z.fromJSONSchema(def.configSchema as Parameters<typeof z.fromJSONSchema>[0]));
+    this.defs.set(def.type, def);
+  }
+
+  get(type: string): NodeDefinition | undefined {
+    return this.defs.get(type);
+  }
+
+  /** Descriptors for `GET /flow-node-types`, built-ins first. */
+  descriptors(): NodeDescriptor[] {
+    return [...this.defs.values()].map(describeNode);
+  }
+
+  /** Problems of `config` for `type` as `path: message` strings (empty when valid). */
+  configErrors(type: string, config: unknown): string[] {
+    const v = this.validators.get(type);
+    if (!v) return [`unknown node type ${type}`];
+    const r = v.safeParse(config);
+    return r.success ? [] : r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+  }
+}

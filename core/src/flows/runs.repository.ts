@@ -1,0 +1,277 @@
+/**
+ * Durable flow runs: the run row (current node, variables, per-node state, status), the node
+ * execution log, and the effects of a step (bot messages queued exactly like an agent's reply,
+ * chat tags, handoff pauses, contact fields), all written in one transaction per step.
+ */
+import { Injectable } from '@nestjs/common';
+import type { NodeEffect } from '@parley/sdk';
+import type { EntityManager } from 'typeorm';
+import { asRow } from '../database/columns.js';
+import { Database } from '../database/database.service.js';
+import { isUniqueViolation } from '../database/errors.js';
+import { newId } from '../database/ids.js';
+import { ChatEntity, MessageEntity } from '../conversations/conversations.entity.js';
+import { previewOf } from '../conversations/preview.js';
+import type { FlowGraph, TranscriptLine } from './flow.types.js';
+
+export type RunStatus = 'running' | 'waiting' | 'completed' | 'failed' | 'handed_off' | 'cancelled';
+export const FINISHED: RunStatus[] = ['completed', 'failed', 'handed_off', 'cancelled'];
+
+export interface RunRow {
+  id: string;
+  tenantId: string;
+  flowId: string;
+  versionId: string | null;
+  mode: 'live' | 'simulation';
+  chatId: string | null;
+  contactId: string | null;
+  channelId: string | null;
+  status: RunStatus;
+  currentNodeId: string | null;
+  vars: Record<string, unknown>;
+  /** State of the current (waiting) node, e.g. `{tries}`. */
+  state: Record<string, unknown>;
+  transcript: TranscriptLine[];
+  /** Simulations run the draft they started with; live runs load their version. */
+  graph: FlowGraph | null;
+  /** Simulations: the virtual contact. */
+  simContact: Record<string, unknown> | null;
+  lastMessageId: string | null;
+  triggerMessageId: string | null;
+  steps: number;
+  error: { code: string; message: string; nodeId?: string } | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One entry of the node execution log. */
+export interface StepLog {
+  nodeId: string;
+  nodeType: string;
+  startedAt: number;
+  finishedAt: number;
+  outcome: 'ok' | 'waiting' | 'error';
+  branch: string | null;
+  error?: { code: string; message: string } | null;
+}
+
+/** An inbound message with what the engine needs of its chat. */
+export interface InboundForFlows {
+  id: string;
+  tenantId: string;
+  chatId: string;
+  channelId: string;
+  contactId: string;
+  type: string;
+  text: string | null;
+  assigneeId: string | null;
+  chatCreatedAt: number;
+}
+
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+const parse = <T>(v: string | null | undefined, dflt: T): T => (v ? (JSON.parse(v) as T) : dflt);
+
+const toRun = (r: any): RunRow => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  flowId: r.flow_id,
+  versionId: r.version_id ?? null,
+  mode: r.mode,
+  chatId: r.chat_id ?? null,
+  contactId: r.contact_id ?? null,
+  channelId: r.channel_id ?? null,
+  status: r.status,
+  currentNodeId: r.current_node_id ?? null,
+  vars: parse(r.vars_json, {}),
+  state: parse(r.state_json, {}),
+  transcript: parse(r.transcript_json, []),
+  graph: parse(r.graph_json, null),
+  simContact: parse(r.contact_json, null),
+  lastMessageId: r.last_message_id ?? null,
+  triggerMessageId: r.trigger_message_id ?? null,
+  steps: Number(r.steps),
+  error: parse(r.error_json, null),
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+/** Thrown inside a step transaction when another worker advanced the run first. */
+export class StaleRunError extends Error {}
+
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Inserts a new run; false when the chat already has an active run or the trigger message
+   * already started one (unique keys), so concurrent or redelivered triggers start one run.
+   */
+  async insert(run: RunRow): Promise<boolean> {
+    const active = FINISHED.includes(run.status) ? null : run.chatId;
+    try {
+      await this.db.transaction((m) =>
+        m.query(
+          `INSERT INTO flow_runs (id, tenant_id, flow_id, version_id, mode, chat_id, contact_id, channel_id, status, current_node_id, vars_json, state_json,
+             transcript_json, graph_json, contact_json, active_chat_key, last_message_id, trigger_message_id, steps, error_json, created_at, updated_at, finished_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+          [
+            run.id, run.tenantId, run.flowId, run.versionId, run.mode, run.chatId, run.contactId, run.channelId, run.status, run.currentNodeId, json(run.vars),
+            json(run.state), json(run.transcript), json(run.graph), json(run.simContact), active, run.lastMessageId, run.triggerMessageId, run.steps, json(run.error),
+            run.createdAt, run.updatedAt, null,
+          ],
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<RunRow | null> {
+    const rows = await this.db.manager.query('SELECT * FROM flow_runs WHERE tenant_id = ? AND id = ?', [tenantId, id]);
+    return rows.length ? toRun(rows[0]) : null;
+  }
+
+  /** The chat's active live run (running or waiting), if any. */
+  async activeForChat(chatId: string): Promise<RunRow | null> {
+    const rows = await this.db.manager.query('SELECT * FROM flow_runs WHERE active_chat_key = ?', [chatId]);
+    return rows.length ? toRun(rows[0]) : null;
+  }
+
+  /** True when a run of the chat already consumed message `messageId` (or a later one). */
+  async consumed(chatId: string, messageId: string): Promise<boolean> {
+    return (await this.db.manager.query('SELECT id FROM flow_runs WHERE chat_id = ? AND last_message_id >= ? LIMIT 1', [chatId, messageId])).length > 0;
+  }
+
+  /** Live runs left `running` (a crash between steps) whose last step is older than `before`. */
+  async stale(before: number, limit = 100): Promise<RunRow[]> {
+    const rows = await this.db.manager.query(`SELECT * FROM flow_runs WHERE status = 'running' AND mode = 'live' AND updated_at < ? ORDER BY updated_at LIMIT ${limit}`, [before]);
+    return rows.map(toRun);
+  }
+
+  /** Claims a stale run for this process (conditional on its step counter and time). */
+  async claim(run: RunRow): Promise<boolean> {
+    const n = await this.db.transaction((m) =>
+      this.db.execute(m, 'UPDATE flow_runs SET updated_at = ? WHERE id = ? AND steps = ? AND updated_at = ?', [Date.now(), run.id, run.steps, run.updatedAt]),
+    );
+    return n === 1;
+  }
+
+  /**
+   * Commits one step: the log row, the effects, and the run's new state, conditional on the
+   * run's step counter (`prevSteps`). @throws StaleRunError when another worker moved it.
+   * Returns the bot messages queued by the step.
+   */
+  async commitStep(run: RunRow, prevSteps: number, log: StepLog | null, effects: NodeEffect[]): Promise<MessageEntity[]> {
+    return this.db.transaction(async (m) => {
+      const finished = FINISHED.includes(run.status);
+      const now = Date.now();
+      const changed = await this.db.execute(
+        m,
+        `UPDATE flow_runs SET status = ?, current_node_id = ?, vars_json = ?, state_json = ?, transcript_json = ?, active_chat_key = ?, last_message_id = ?,
+           steps = ?, error_json = ?, updated_at = ?, finished_at = ? WHERE id = ? AND steps = ?`,
+        [
+          run.status, run.currentNodeId, json(run.vars), json(run.state), json(run.transcript), finished || run.mode !== 'live' ? null : run.chatId,
+          run.lastMessageId, run.steps, json(run.error), now, finished ? now : null, run.id, prevSteps,
+        ],
+      );
+      if (changed !== 1) throw new StaleRunError(`run ${run.id} moved on`);
+      run.updatedAt = now;
+      if (log) {
+        await m.query(
+          'INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, version_id, node_id, node_type, started_at, finished_at, outcome, branch, error_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+          [newId(), run.tenantId, run.id, run.flowId, run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null)],
+        );
+      }
+      return run.mode === 'live' && run.chatId ? this.applyEffects(m, run, effects) : [];
+    });
+  }
+
+  private async applyEffects(m: EntityManager, run: RunRow, effects: NodeEffect[]): Promise<MessageEntity[]> {
+    const sent: MessageEntity[] = [];
+    for (const e of effects) {
+      if (e.kind === 'send') sent.push(await this.queueBotMessage(m, run, e.message.text));
+      else if (e.kind === 'tag') await this.tag(m, run.tenantId, run.chatId!, e.add ?? [], e.remove ?? []);
+      else if (e.kind === 'handoff') await this.handoff(m, run.tenantId, run.chatId!, e.assigneeId ?? null);
+      else if (e.kind === 'contact.update' && run.contactId) await this.updateContact(m, run.tenantId, run.contactId, e.fields);
+    }
+    return sent;
+  }
+
+  /** Stores a bot text `queued`, like ChatsService.send does for agents; the dispatcher sends it. */
+  private async queueBotMessage(m: EntityManager, run: RunRow, text: string): Promise<MessageEntity> {
+    const now = Date.now();
+    const msg = Object.assign(new MessageEntity(), {
+      id: newId(), tenantId: run.tenantId, chatId: run.chatId!, channelId: run.channelId!, direction: 'out', senderType: 'bot', senderId: null,
+      type: 'text', text, media: null, content: { flowId: run.flowId, runId: run.id }, status: 'queued', error: null, externalId: null, replyToExternalId: null,
+      reactionToId: null, createdAt: now, providerAt: null, sentAt: null, deliveredAt: null, readAt: null, failedAt: null, attempts: 0, nextAttemptAt: null, leaseUntil: null,
+    } satisfies Partial<MessageEntity>);
+    await m.insert(MessageEntity, asRow(msg));
+    await m.update(ChatEntity, { tenantId: run.tenantId, id: run.chatId! }, { lastMessageAt: now, lastMessagePreview: previewOf('text', text), updatedAt: now });
+    return msg;
+  }
+
+  private async tag(m: EntityManager, tenantId: string, chatId: string, add: string[], remove: string[]): Promise<void> {
+    const now = Date.now();
+    for (const name of new Set(add)) {
+      await m.query(this.db.insertIgnore('tags', ['id', 'tenant_id', 'name', 'color', 'created_at'], 1), [newId(), tenantId, name.slice(0, 100), '#64748b', now]);
+      const tag = await m.query('SELECT id FROM tags WHERE tenant_id = ? AND name = ?', [tenantId, name.slice(0, 100)]);
+      await m.query(this.db.insertIgnore('chat_tags', ['chat_id', 'tag_id', 'tenant_id'], 1), [chatId, tag[0].id, tenantId]);
+    }
+    for (const name of new Set(remove)) {
+      await m.query('DELETE FROM chat_tags WHERE tenant_id = ? AND chat_id = ? AND tag_id IN (SELECT id FROM tags WHERE tenant_id = ? AND name = ?)', [tenantId, chatId, tenantId, name]);
+    }
+    if (add.length || remove.length) await m.update(ChatEntity, { tenantId, id: chatId }, { updatedAt: now });
+  }
+
+  private async handoff(m: EntityManager, tenantId: string, chatId: string, assigneeId: string | null): Promise<void> {
+    const now = Date.now();
+    await m.query(this.db.insertIgnore('flow_chat_pauses', ['chat_id', 'tenant_id', 'reason', 'created_at'], 1), [chatId, tenantId, 'handoff', now]);
+    if (assigneeId && (await m.query('SELECT id FROM users WHERE tenant_id = ? AND id = ?', [tenantId, assigneeId])).length) {
+      await m.update(ChatEntity, { tenantId, id: chatId }, { assigneeId, status: 'open', updatedAt: now });
+    } else {
+      await m.update(ChatEntity, { tenantId, id: chatId }, { status: 'open', updatedAt: now });
+    }
+  }
+
+  private async updateContact(m: EntityManager, tenantId: string, contactId: string, fields: { name?: string; email?: string; attributes?: Record<string, unknown> }) {
+    const cur = await m.query('SELECT attributes_json FROM contacts WHERE tenant_id = ? AND id = ?', [tenantId, contactId]);
+    if (!cur.length) return;
+    const attributes = fields.attributes ? { ...parse(cur[0].attributes_json, {}), ...fields.attributes } : undefined;
+    const sets: string[] = ['updated_at = ?'];
+    const params: unknown[] = [Date.now()];
+    if (fields.name !== undefined) (sets.push('name = ?'), params.push(fields.name));
+    if (fields.email !== undefined) (sets.push('email = ?'), params.push(fields.email));
+    if (attributes) (sets.push('attributes_json = ?'), params.push(JSON.stringify(attributes)));
+    await m.query(`UPDATE contacts SET ${sets.join(', ')} WHERE tenant_id = ? AND id = ?`, [...params, tenantId, contactId]);
+  }
+
+  /** True when the bot is paused in the chat (handed off to a human). */
+  async isPaused(chatId: string): Promise<boolean> {
+    return (await this.db.manager.query('SELECT chat_id FROM flow_chat_pauses WHERE chat_id = ?', [chatId])).length > 0;
+  }
+
+  /** Inbound customer messages among `ids`, oldest first, with their chat's contact and assignee. */
+  async inbound(ids: string[]): Promise<InboundForFlows[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.manager.query(
+      `SELECT m.id, m.tenant_id, m.chat_id, m.channel_id, m.type, m.text, c.contact_id, c.assignee_id, c.created_at AS chat_created_at
+         FROM messages m JOIN chats c ON c.id = m.chat_id
+        WHERE m.id IN (${ids.map(() => '?').join(',')}) AND m.direction = 'in' AND m.sender_type = 'contact' ORDER BY m.id`,
+      ids,
+    );
+    return rows.map((r: any) => ({
+      id: r.id, tenantId: r.tenant_id, chatId: r.chat_id, channelId: r.channel_id, contactId: r.contact_id, type: r.type, text: r.text ?? null,
+      assigneeId: r.assignee_id ?? null, chatCreatedAt: Number(r.chat_created_at),
+    }));
+  }
+
+  /** The contact as nodes see it. */
+  async contact(tenantId: string, id: string): Promise<{ id: string; name: string | null; phone: string | null; email: string | null; attributes: Record<string, unknown> } | null> {
+    const rows = await this.db.manager.query('SELECT id, name, phone, email, attributes_json FROM contacts WHERE tenant_id = ? AND id = ?', [tenantId, id]);
+    if (!rows.length) return null;
+    const r = rows[0];
+    return { id: r.id, name: r.name ?? null, phone: r.phone ?? null, email: r.email ?? null, attributes: parse(r.attributes_json, {}) };
+  }
+}

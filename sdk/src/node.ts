@@ -1,0 +1,127 @@
+/**
+ * The flow-node contract: what a node type (built into core, or added by a plugin as
+ * `<pluginId>.<name>`) declares and implements. Descriptors are plain data (served by
+ * `GET /api/v1/flow-node-types` so the builder renders any node's form generically);
+ * `execute` computes a result from copied values and never touches the database: the engine
+ * applies the returned effects atomically with the run's step commit.
+ */
+import type { JsonSchema } from './channel.js';
+
+/** Builder palette groups. */
+export type NodeCategory = 'trigger' | 'message' | 'input' | 'logic' | 'data' | 'contact' | 'chat' | 'integration' | 'code' | 'time' | 'flow';
+
+/** The public, serialisable part of a node type. */
+export interface NodeDescriptor {
+  /** Stable namespaced id: `send.text`, or `<pluginId>.<name>` for plugin nodes. */
+  type: string;
+  /** Bumped when the config shape changes incompatibly. */
+  version: number;
+  label: string;
+  category: NodeCategory;
+  description: string;
+  /** JSON Schema of the node's `config` (objects, strings, numbers, arrays, enums...). */
+  configSchema: JsonSchema;
+  /** Named output handles; the default one is `out`. */
+  outputs: string[];
+  /** Outputs that must be connected for the flow to be valid (e.g. `true`/`false`). */
+  requiredOutputs?: string[];
+  /** Default config the builder fills in for a new node. */
+  defaults?: Record<string, unknown>;
+  /** True for trigger nodes (entry points; they have no inputs). */
+  trigger?: boolean;
+  /** True when the node may pause the run (waits for input or time); cycles need one. */
+  waits?: boolean;
+}
+
+/** The contact as a node sees it (a copy). */
+export interface NodeContact {
+  id: string | null;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  attributes: Record<string, unknown>;
+}
+
+/** The inbound message that triggered or resumed the run (a copy), if any. */
+export interface NodeMessage {
+  id: string | null;
+  type: string;
+  text: string | null;
+}
+
+/** What a node asks the host to do; applied in the same transaction as the step. */
+export type NodeEffect =
+  | { kind: 'send'; message: { type: 'text'; text: string } }
+  | { kind: 'tag'; add?: string[]; remove?: string[] }
+  | { kind: 'handoff'; assigneeId?: string | null; note?: string }
+  | { kind: 'contact.update'; fields: { name?: string; email?: string; attributes?: Record<string, unknown> } };
+
+/** Values and helpers handed to `execute` / `resume`. */
+export interface NodeContext<Config> {
+  /** The node's config (validated against `configSchema`). */
+  config: Config;
+  nodeId: string;
+  runId: string;
+  /** The run's variables (a copy; return changes in `result.vars`). */
+  vars: Record<string, unknown>;
+  contact: NodeContact;
+  message: NodeMessage | null;
+  /** Per-node state kept across a wait (e.g. retry count); replaced by `result.state`. */
+  state: Record<string, unknown>;
+  /** Replaces `{{contact.name}}`, `{{vars.x}}`, `{{message.text}}` placeholders. */
+  render(template: string): string;
+  /** Runs JavaScript in the host's sandbox (isolate with memory and time limits). */
+  runCode(code: string): Promise<unknown>;
+  /** True in `POST /flows/:id/simulate`: effects go to the transcript only. */
+  simulation: boolean;
+}
+
+/** What a node decides. */
+export interface NodeResult {
+  /** Output handle to follow; no edge (or no output) ends the run. */
+  output?: string;
+  /** Variables to set (merged into the run's variables). */
+  vars?: Record<string, unknown>;
+  effects?: NodeEffect[];
+  /** Pause here until the chat's next inbound message (then `resume` is called). */
+  wait?: { for: 'message' };
+  /** New per-node state (kept while waiting). */
+  state?: Record<string, unknown>;
+  /** Ends the run as `completed` (or `handed_off` when a handoff effect was returned). */
+  end?: boolean;
+}
+
+/** An event offered to trigger nodes. */
+export interface TriggerEvent {
+  kind: 'message';
+  message: NodeMessage;
+  /** True when this message created the chat. */
+  newChat: boolean;
+  channelId: string | null;
+}
+
+/** A full node type: descriptor plus behaviour. */
+export interface NodeDefinition<Config = any> extends NodeDescriptor {
+  /** Trigger nodes: whether `event` starts the flow. */
+  matches?(config: Config, event: TriggerEvent): boolean;
+  execute(ctx: NodeContext<Config>): NodeResult | Promise<NodeResult>;
+  /** Waiting nodes: called with the resuming inbound message in `ctx.message`. */
+  resume?(ctx: NodeContext<Config>): NodeResult | Promise<NodeResult>;
+}
+
+/**
+ * Declares a node type. Plugin nodes must be namespaced `<pluginId>.<name>` (lower-case
+ * letters, digits, `_` and `-`).
+ */
+export function defineNode<Config = any>(def: NodeDefinition<Config>): NodeDefinition<Config> {
+  if (!/^[a-z][a-z0-9-]*\.[a-z][a-z0-9_]*$/.test(def.type)) throw new Error(`Invalid node type "${def.type}": use <namespace>.<name>`);
+  if (!def.outputs.every((o) => typeof o === 'string' && o.length > 0)) throw new Error(`Node type ${def.type}: outputs must be names`);
+  for (const r of def.requiredOutputs ?? []) if (!def.outputs.includes(r)) throw new Error(`Node type ${def.type}: required output "${r}" is not an output`);
+  return def;
+}
+
+/** Node descriptor without behaviour (what the API serves). */
+export function describeNode(def: NodeDefinition): NodeDescriptor {
+  const { matches: _m, execute: _e, resume: _r, ...descriptor } = def;
+  return descriptor;
+}
