@@ -56,6 +56,15 @@ describe('flows end to end over WhatsApp', () => {
     expect(runs).toEqual([{ status: 'completed', active_chat_key: null }]);
   });
 
+  it('reports per-node stats over the execution log', async () => {
+    const stats = (await call('GET', `/api/v1/flows/${flowId}/stats`)).body;
+    expect(stats).toMatchObject({ runs: 1, byStatus: { completed: 1 }, completionRate: 1 });
+    const ask = stats.nodes.find((x: { nodeId: string }) => x.nodeId === 'ask');
+    expect(ask).toMatchObject({ entries: 1, exits: { out: 1 }, dropOffs: 0 });
+    expect(ask.medianMs).toBeGreaterThan(0);
+    expect(stats.nodes.find((x: { nodeId: string }) => x.nodeId === 'check').exits).toEqual({ true: 1 });
+  });
+
   it('ignores messages without the keyword and answers the other branch', async () => {
     await postWhatsApp(t.url, textWebhook(phone, '15550100002', 'shell oil prices', undefined, 'Bruno'));
     await postWhatsApp(t.url, textWebhook(phone, '15550100002', 'well, HELLO!', undefined, 'Bruno'));

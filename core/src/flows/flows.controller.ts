@@ -8,6 +8,7 @@ import type { AuthUser } from '../tenancy/auth.types.js';
 import { createFlowSchema, draftBodySchema, importSchema, patchFlowSchema, publishSchema, rollbackSchema, simulateSchema } from './dto.js';
 import type { FlowExport, FlowJson, FlowValidationError, FlowVersionJson, SimulationJson } from './flow.types.js';
 import { FlowsService } from './flows.service.js';
+import type { FlowStats } from './stats.js';
 
 /**
  * Flows API (issue 4). Owner/admin manage flows, agents read them. Another tenant's flow
@@ -97,6 +98,15 @@ export class FlowsController {
   @ApiBody({ schema: zodSchema(rollbackSchema) })
   rollback(@Auth() auth: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<FlowJson> {
     return this.flows.rollback(auth, id, parseInput(rollbackSchema, body).version);
+  }
+
+  /**
+   * `{runs, byStatus, completionRate, nodes:[{nodeId, entries, exits:{branch:n}, dropOffs, medianMs}]}`
+   * over the live runs (simulations excluded).
+   */
+  @Get(':id/stats')
+  stats(@Auth() auth: AuthUser, @Param('id') id: string): Promise<FlowStats> {
+    return this.flows.stats(auth, id);
   }
 
   @Get(':id/export')

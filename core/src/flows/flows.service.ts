@@ -12,6 +12,7 @@ import type { SimulateInput } from './dto.js';
 import { NodeRegistry } from './node-registry.js';
 import { RunsRepository, type RunRow } from './runs.repository.js';
 import { validateGraph } from './validate.js';
+import { computeStats, type FlowStats } from './stats.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -109,6 +110,14 @@ export class FlowsService {
     assertCan(auth.role, 'delete', 'Flow');
     await this.load(auth, id);
     await this.repo.delete(auth.tenantId, id);
+  }
+
+  /** Drop-off analytics of the flow's live runs (all versions). */
+  async stats(auth: AuthUser, id: string): Promise<FlowStats> {
+    assertCan(auth.role, 'read', 'Flow');
+    await this.load(auth, id);
+    const { runs, steps } = await this.runs.facts(auth.tenantId, id);
+    return computeStats(runs, steps);
   }
 
   async export(auth: AuthUser, id: string): Promise<FlowExport> {

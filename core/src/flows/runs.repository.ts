@@ -13,6 +13,7 @@ import { newId } from '../database/ids.js';
 import { ChatEntity, MessageEntity } from '../conversations/conversations.entity.js';
 import { previewOf } from '../conversations/preview.js';
 import type { FlowGraph, TranscriptLine } from './flow.types.js';
+import type { RunFact, StepFact } from './stats.js';
 
 export type RunStatus = 'running' | 'waiting' | 'completed' | 'failed' | 'handed_off' | 'cancelled';
 export const FINISHED: RunStatus[] = ['completed', 'failed', 'handed_off', 'cancelled'];
@@ -245,6 +246,20 @@ export class RunsRepository {
     if (fields.email !== undefined) (sets.push('email = ?'), params.push(fields.email));
     if (attributes) (sets.push('attributes_json = ?'), params.push(JSON.stringify(attributes)));
     await m.query(`UPDATE contacts SET ${sets.join(', ')} WHERE tenant_id = ? AND id = ?`, [...params, tenantId, contactId]);
+  }
+
+  /** Live runs of a flow and their step log (oldest first per run), for the stats. */
+  async facts(tenantId: string, flowId: string): Promise<{ runs: RunFact[]; steps: StepFact[] }> {
+    const runs = await this.db.manager.query("SELECT id, status, current_node_id FROM flow_runs WHERE tenant_id = ? AND flow_id = ? AND mode = 'live'", [tenantId, flowId]);
+    const steps = await this.db.manager.query(
+      `SELECT s.run_id, s.node_id, s.started_at, s.finished_at, s.outcome, s.branch FROM flow_steps s JOIN flow_runs r ON r.id = s.run_id
+        WHERE s.tenant_id = ? AND s.flow_id = ? AND r.mode = 'live' ORDER BY s.run_id, s.id`,
+      [tenantId, flowId],
+    );
+    return {
+      runs: runs.map((r: any) => ({ id: r.id, status: r.status, currentNodeId: r.current_node_id ?? null })),
+      steps: steps.map((r: any) => ({ runId: r.run_id, nodeId: r.node_id, startedAt: Number(r.started_at), finishedAt: Number(r.finished_at), outcome: r.outcome, branch: r.branch ?? null })),
+    };
   }
 
   /** True when the bot is paused in the chat (handed off to a human). */
