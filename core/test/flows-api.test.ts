@@ -172,6 +172,25 @@ describe('simulate', () => {
     expect((await api(t.url, 'GET', '/health')).status).toBe(200);
   });
 
+  it('updates contact fields (seen by later nodes and kept across a wait) and splits A/B', async () => {
+    const draft = {
+      nodes: [
+        n('t', 'trigger.message'),
+        n('ask', 'ask.question', { question: 'Name?', capture: 'text', variable: 'name' }),
+        n('set', 'contact.update_field', { field: 'name', value: '{{vars.name}}' }),
+        n('attr', 'contact.update_field', { field: 'attribute', attribute: 'plan', value: 'pro' }),
+        n('ab', 'logic.ab_split', { percentA: 100 }),
+        n('a', 'send.text', { text: 'A: {{contact.name}} on {{contact.attributes.plan}}' }),
+        n('b', 'send.text', { text: 'B' }),
+      ],
+      edges: [e('t', 'ask'), e('ask', 'set'), e('set', 'attr'), e('attr', 'ab'), e('ab', 'a', 'a'), e('ab', 'b', 'b')],
+    };
+    const id = (await call('POST', '/api/v1/flows', { name: 'Fields', draft })).body.id;
+    const s = await call('POST', `/api/v1/flows/${id}/simulate`, { text: 'hi', contact: { name: 'Old' } });
+    const r = await call('POST', `/api/v1/flows/${id}/simulate`, { runId: s.body.runId, text: 'Dora' });
+    expect(r.body.transcript.at(-1).text).toBe('A: Dora on pro');
+  });
+
   it('refuses to simulate an invalid draft', async () => {
     const id = (await call('POST', '/api/v1/flows', { name: 'Bad', draft: { nodes: [n('a', 'send.text', { text: 'x' })], edges: [] } })).body.id;
     const r = await call('POST', `/api/v1/flows/${id}/simulate`, { text: 'x' });

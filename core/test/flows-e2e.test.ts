@@ -90,15 +90,17 @@ describe('flows end to end over WhatsApp', () => {
       nodes: [
         n('t', 'trigger.message'),
         n('tag', 'contact.tag', { action: 'add', tags: ['bot-triage', 'lead'] }),
+        n('attr', 'contact.update_field', { field: 'attribute', attribute: 'source', value: 'bot {{message.text}}' }),
         n('handoff', 'chat.handoff', { message: 'Connecting you to a human, {{contact.name}}.' }),
       ],
-      edges: [e('t', 'tag'), e('tag', 'handoff')],
+      edges: [e('t', 'tag'), e('tag', 'attr'), e('attr', 'handoff')],
     });
     await postWhatsApp(t.url, textWebhook(phone, '15550100004', 'I need help', undefined, 'Dee'));
     await eventually(() => sentTexts('15550100004').length === 1, 15_000);
     expect(sentTexts('15550100004')).toEqual(['Connecting you to a human, Dee.']);
     const chat = (await call('GET', '/api/v1/chats?q=Dee')).body.data[0];
     expect(chat.tags).toEqual(['bot-triage', 'lead']);
+    expect((await call('GET', `/api/v1/contacts/${chat.contactId}`)).body.attributes).toEqual({ source: 'bot I need help' });
     const runs = await db().manager.query("SELECT status FROM flow_runs WHERE chat_id = ? AND mode = 'live'", [chat.id]);
     expect(runs).toEqual([{ status: 'handed_off' }]);
 

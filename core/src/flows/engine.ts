@@ -159,6 +159,12 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
         }
       }
       resuming = false;
+      for (const ef of result.effects ?? []) {
+        if (ef.kind !== 'contact.update') continue;
+        const { attributes, ...fields } = ef.fields;
+        Object.assign(contact, fields, attributes ? { attributes: { ...contact.attributes, ...attributes } } : {});
+        if (run.mode === 'simulation') run.simContact = { ...contact };
+      }
       const prevSteps = run.steps;
       const log = this.apply(run, graph, node ?? null, result, started);
       if (run.status === 'running' && run.steps - startSteps >= MAX_STEPS_PER_ACTIVATION) {

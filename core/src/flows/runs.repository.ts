@@ -170,10 +170,10 @@ export class RunsRepository {
       const now = Date.now();
       const changed = await this.db.execute(
         m,
-        `UPDATE flow_runs SET status = ?, current_node_id = ?, vars_json = ?, state_json = ?, transcript_json = ?, active_chat_key = ?, last_message_id = ?,
+        `UPDATE flow_runs SET status = ?, current_node_id = ?, vars_json = ?, state_json = ?, transcript_json = ?, contact_json = ?, active_chat_key = ?, last_message_id = ?,
            steps = ?, error_json = ?, updated_at = ?, finished_at = ? WHERE id = ? AND steps = ?`,
         [
-          run.status, run.currentNodeId, json(run.vars), json(run.state), json(run.transcript), finished || run.mode !== 'live' ? null : run.chatId,
+          run.status, run.currentNodeId, json(run.vars), json(run.state), json(run.transcript), json(run.simContact), finished || run.mode !== 'live' ? null : run.chatId,
           run.lastMessageId, run.steps, json(run.error), now, finished ? now : null, run.id, prevSteps,
         ],
       );
