@@ -92,8 +92,9 @@ export class ChannelsService {
       this.runtime.invalidate();
       return toChannelJson(row);
     } catch (err) {
-      await def.disconnect?.({ ...this.runtime.runtime, channelId, tenantId: auth.tenantId, config }).catch(() => undefined);
+      // the account is connected elsewhere: its provider-side set-up belongs to that channel
       if (isUniqueViolation(err)) throw ChannelErrors.accountTaken(input.type, connected.accountId);
+      await def.disconnect?.({ ...this.runtime.runtime, channelId, tenantId: auth.tenantId, config }).catch(() => undefined);
       throw err;
     }
   }
