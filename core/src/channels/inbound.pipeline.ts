@@ -33,6 +33,8 @@ const MAX_BATCH = 256;
 
 /** Outbox topic written by every inbound commit. */
 export const INBOUND_COMMITTED = 'inbound.committed';
+/** Outbox topic for the flow engine (same payload as {@link INBOUND_COMMITTED}); separate so that a flow failure never repeats realtime events. */
+export const FLOWS_INBOUND = 'flows.inbound';
 /** Outbox topic of a media download. */
 export const MEDIA_FETCH = 'media.fetch';
 /** Outbox topic of a profile lookup (name, picture) for a new contact. */
@@ -119,7 +121,9 @@ export class InboundPipeline implements OnApplicationShutdown {
     await this.repo.store(jobs, (r) => {
       rows.length = 0;
       if (r.messageIds.length || r.statusMessageIds.length) {
-        rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload: JSON.stringify({ ...summary(r), tenantIds: r.tenantIds }) });
+        const payload = JSON.stringify({ ...summary(r), tenantIds: r.tenantIds });
+        rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload });
+        if (r.messageIds.length) rows.push({ id: newId(), tenantId: null, topic: FLOWS_INBOUND, payload });
       }
       for (const md of r.media) rows.push({ id: newId(), tenantId: md.tenantId, topic: MEDIA_FETCH, payload: JSON.stringify(md) });
       const types = new Map(jobs.map((j) => [j.channel.id, j.channel.type]));

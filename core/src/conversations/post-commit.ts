@@ -12,7 +12,7 @@ import { RealtimeService } from '../realtime/realtime.service.js';
 import { MediaService } from '../media/media.service.js';
 import { ChannelRuntime } from '../channels/channel-runtime.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
-import { CONTACT_PROFILE, INBOUND_COMMITTED, MEDIA_FETCH, type InboundCommitted } from '../channels/inbound.pipeline.js';
+import { CONTACT_PROFILE, FLOWS_INBOUND, INBOUND_COMMITTED, MEDIA_FETCH, type InboundCommitted } from '../channels/inbound.pipeline.js';
 import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
 import { ChatViews } from './chat-views.js';
 import { ConversationsRepository } from './conversations.repository.js';
@@ -43,6 +43,8 @@ export class PostCommitHandlers implements OnModuleInit {
 
   onModuleInit(): void {
     this.outbox.on(INBOUND_COMMITTED, (p: InboundCommitted) => this.inboundCommitted(p));
+    // flows have their own outbox row: a flow failure retries the flows only, never the realtime events
+    this.outbox.on(FLOWS_INBOUND, (p: InboundCommitted) => this.flows.inboundCommitted(p));
     this.outbox.on(MEDIA_FETCH, async (p: { messageId: string; channelId: string; tenantId: string; providerMediaId: string }, row: OutboxRow) => {
       try {
         await this.fetchMedia(p);
@@ -58,8 +60,6 @@ export class PostCommitHandlers implements OnModuleInit {
 
   /** Emits `message_created` for new messages, `message_updated` for status changes, then `chat_updated`. */
   private async inboundCommitted(p: InboundCommitted): Promise<void> {
-    // flows first: they run whether or not anyone watches (a throw retries the outbox row)
-    await this.flows.inboundCommitted(p);
     // nobody connected for these tenants: nothing to build
     if (p.tenantIds && !p.tenantIds.some((t) => this.realtime.hasAudience(t))) return;
     await this.emitMessages(p.messageIds, 'message_created');
