@@ -206,3 +206,63 @@ describe('fake Graph API', () => {
     }
   });
 });
+
+describe('fake Graph API: Messenger Platform', () => {
+  const PAGE = '682498171943165';
+  const PAGE_TOKEN = 'EAAP-page';
+  const IG = '17841471550633446';
+  beforeEach(() => {
+    graph.registerPage(PAGE, { accessToken: PAGE_TOKEN, name: 'Lucky Shrub', instagram: { id: IG, username: 'lucky.shrub', profilePictureUrl: 'https://cdn/ig.jpg' } });
+  });
+
+  it('answers page and linked Instagram lookups with the page token only (Bearer or access_token)', async () => {
+    expect((await call('GET', `/${PAGE}?fields=name`, { token: PAGE_TOKEN })).body).toEqual({ name: 'Lucky Shrub', id: PAGE });
+    expect((await call('GET', `/${IG}?fields=username,profile_picture_url&access_token=${PAGE_TOKEN}`, { token: null })).body).toEqual({ username: 'lucky.shrub', profile_picture_url: 'https://cdn/ig.jpg', id: IG });
+    expect((await call('GET', `/${PAGE}`, { token: TOKEN })).body.error.code).toBe(190);
+    expect((await call('GET', `/${IG}`, { token: null })).status).toBe(401);
+  });
+
+  it('records subscribed_apps, refuses another page token with 200', async () => {
+    expect((await call('POST', `/${PAGE}/subscribed_apps?subscribed_fields=messages,message_reads`, { token: PAGE_TOKEN })).body).toEqual({ success: true });
+    expect(graph.subscriptionsOf(PAGE)).toEqual([['messages', 'message_reads']]);
+    graph.registerPage('1', { accessToken: 'EAAP-other' });
+    expect((await call('POST', `/${PAGE}/subscribed_apps?subscribed_fields=messages`, { token: 'EAAP-other' })).body.error.code).toBe(200);
+  });
+
+  it('sends on me/messages: a mid per message (send_response shape), sender actions, body checks', async () => {
+    const a = await call('POST', '/me/messages', { token: PAGE_TOKEN, body: { recipient: { id: '42' }, messaging_type: 'RESPONSE', message: { text: 'hi' } } });
+    const b = await call('POST', '/me/messages', { token: PAGE_TOKEN, body: { recipient: { id: '42' }, messaging_type: 'RESPONSE', message: { text: 'hi' } } });
+    expect(Object.keys(a.body).sort()).toEqual(Object.keys(readFixtureJson('messenger', 'send_response__meta_docs.json')).sort());
+    expect(a.body).toMatchObject({ recipient_id: '42', message_id: expect.stringMatching(/^m_/) });
+    expect(a.body.message_id).not.toBe(b.body.message_id);
+    expect((await call('POST', '/me/messages', { token: PAGE_TOKEN, body: { recipient: { id: '42' }, sender_action: 'typing_on' } })).body).toEqual({ recipient_id: '42' });
+    expect((await call('POST', '/me/messages', { token: PAGE_TOKEN, body: { recipient: { id: '42' }, message: { text: 'x' } } })).body.error.message).toContain('messaging_type');
+    expect((await call('POST', '/me/messages', { token: PAGE_TOKEN, body: { recipient: { id: '42' }, messaging_type: 'MESSAGE_TAG', message: { text: 'x' } } })).status).toBe(400);
+    expect((await call('POST', '/me/messages', { token: 'nope', body: { recipient: { id: '42' }, sender_action: 'typing_on' } })).status).toBe(401);
+    expect(graph.messengerSends(PAGE)).toHaveLength(4); // every request with a message, refused ones included
+    expect(graph.senderActions(PAGE)).toHaveLength(1);
+    expect(graph.sentMessages(PHONE)).toHaveLength(0);
+  });
+
+  it('answers user profiles to page tokens and serves CDN files without a token', async () => {
+    graph.registerMessagingUser('42', { firstName: 'Peter', lastName: 'Chang', profilePic: 'https://cdn/p.jpg' });
+    expect((await call('GET', '/42?fields=first_name,last_name,profile_pic', { token: PAGE_TOKEN })).body).toEqual({ first_name: 'Peter', last_name: 'Chang', profile_pic: 'https://cdn/p.jpg', id: '42' });
+    const url = graph.registerCdnFile('a.png', { data: Buffer.from('PNG'), mimeType: 'image/png' });
+    const file = await call('GET', url, { token: null });
+    expect(file).toMatchObject({ status: 200, body: Buffer.from('PNG') });
+    expect((await call('GET', `${graph.origin}/cdn/missing.png`, { token: null })).status).toBe(404);
+  });
+
+  it('exchanges single-use login codes and lists the pages of the user token', async () => {
+    const userToken = graph.registerLoginCode('c1', { pageIds: [PAGE], redirectUri: 'https://app/cb' });
+    const q = (params: Record<string, string>) => `/oauth/access_token?${new URLSearchParams(params)}`;
+    expect((await call('GET', q({ client_id: 'a', client_secret: 's', redirect_uri: 'https://other/cb', code: 'c1' }), { token: null })).body.error).toMatchObject({ code: 100, error_subcode: 36008 });
+    const ok = await call('GET', q({ client_id: 'a', client_secret: 's', redirect_uri: 'https://app/cb', code: 'c1' }), { token: null });
+    expect(ok.body).toMatchObject({ access_token: userToken, token_type: 'bearer' });
+    expect((await call('GET', q({ client_id: 'a', client_secret: 's', redirect_uri: 'https://app/cb', code: 'c1' }), { token: null })).body.error.error_subcode).toBe(36009);
+    const long = await call('GET', q({ grant_type: 'fb_exchange_token', client_id: 'a', client_secret: 's', fb_exchange_token: userToken }), { token: null });
+    const pages = await call('GET', '/me/accounts?fields=id,name,access_token,instagram_business_account{id,username}', { token: long.body.access_token });
+    expect(pages.body.data).toEqual([{ name: 'Lucky Shrub', access_token: PAGE_TOKEN, instagram_business_account: { id: IG, username: 'lucky.shrub', profile_picture_url: 'https://cdn/ig.jpg' }, id: PAGE }]);
+    expect((await call('GET', '/me/accounts', { token: PAGE_TOKEN })).status).toBe(401);
+  });
+});

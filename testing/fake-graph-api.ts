@@ -16,6 +16,24 @@
  *   `media_retrieve_url_response__pywa_docstring.json`), `url` pointing at `/media-download/:mediaId?…`.
  * - `GET  /media-download/:mediaId?mid=…&hash=…` → the bytes (Bearer token required; URL issued by the lookup).
  *
+ * Messenger Platform (Facebook Pages and Instagram through the page token):
+ * - `GET  /vX/:pageId[?fields=…]` → `{name, username, category, id}` (page token of that page)
+ * - `GET  /vX/:instagramAccountId[?fields=…]` → `{username, name, profile_picture_url, id}` (token of the linked page)
+ * - `GET  /vX/:psidOrIgsid[?fields=…]` → a registered user's profile (`first_name, last_name, name,
+ *   username, profile_pic`; any page token)
+ * - `POST /vX/:pageId/subscribed_apps?subscribed_fields=…` → `{"success":true}` (recorded, see `subscriptionsOf`)
+ * - `POST /vX/me/messages` (page token; `me` = the page) → a send `{"recipient_id","message_id":"m_…"}`
+ *   (fixtures `messenger/send_response__meta_docs.json`), or a sender action (`typing_on`,
+ *   `typing_off`, `mark_seen`) → `{"recipient_id"}`; a message needs `messaging_type`
+ *   (`MESSAGE_TAG` needs `tag`) and `text` or `attachment`.
+ * - `GET  /vX/oauth/access_token?client_id&client_secret&redirect_uri&code` (codes from
+ *   `registerLoginCode`, single use) → `{access_token, token_type, expires_in}`;
+ *   `?grant_type=fb_exchange_token&fb_exchange_token=…` → a long-lived token for the same user.
+ * - `GET  /vX/me/accounts?fields=…` (user token) → `{data:[{id, name, access_token, picture,
+ *   instagram_business_account?}], paging}`
+ * - `GET  /cdn/:name` → a file registered with `registerCdnFile` (no token: signed CDN links).
+ * Tokens are read from `Authorization: Bearer` or the `access_token` query parameter.
+ *
  * Errors use Graph's shape `{"error":{"message","type","code","error_subcode"?,"fbtrace_id"}}`:
  * missing/wrong Bearer token → 401 code 190 (OAuthException); unknown ids → 400 code 100;
  * invalid send bodies → 400 code 100 (missing parameter) or 131008 (missing type object).
@@ -61,6 +79,36 @@ export interface MediaOptions {
   filename?: string;
 }
 
+/** A Facebook Page known to the fake (Messenger Platform). */
+export interface PageOptions {
+  /** The page access token. */
+  accessToken: string;
+  name?: string;
+  username?: string;
+  category?: string;
+  pictureUrl?: string;
+  /** The Instagram professional account linked to the page. */
+  instagram?: { id: string; username?: string; name?: string; profilePictureUrl?: string };
+}
+
+/** A Messenger / Instagram user (PSID or IGSID) whose profile the fake answers. */
+export interface MessagingUserOptions {
+  firstName?: string;
+  lastName?: string;
+  name?: string;
+  username?: string;
+  profilePic?: string;
+}
+
+/** A Facebook Login code: exchanging it gives a user token that sees `pageIds`. */
+export interface LoginCodeOptions {
+  pageIds: string[];
+  /** When set, the exchange must use this `redirect_uri`. */
+  redirectUri?: string;
+  appId?: string;
+  appSecret?: string;
+}
+
 export interface FakeGraphApi {
   /** Base URL to use as `META_GRAPH_URL`, e.g. `http://127.0.0.1:PORT/v24.0`. */
   readonly url: string;
@@ -77,9 +125,23 @@ export interface FakeGraphApi {
   waitForRequests(predicate: (r: RecordedRequest) => boolean, count?: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   /** Send requests (`POST …/messages` that are not mark-read/typing), optionally for one phone number id. */
   sentMessages(phoneNumberId?: string): RecordedRequest[];
+  /** Registers a Facebook Page (and its linked Instagram account) for the Messenger Platform routes. */
+  registerPage(pageId: string, options: PageOptions): void;
+  /** Registers a PSID / IGSID profile. */
+  registerMessagingUser(userId: string, options: MessagingUserOptions): void;
+  /** Registers a one-time Facebook Login code; returns the user token the exchange will give. */
+  registerLoginCode(code: string, options: LoginCodeOptions): string;
+  /** Serves `data` at `/cdn/:name` without a token; returns its URL. */
+  registerCdnFile(name: string, file: { data: Buffer; mimeType: string }): string;
+  /** `subscribed_fields` of every `subscribed_apps` call for a page, in order. */
+  subscriptionsOf(pageId: string): string[][];
+  /** `POST me/messages` requests carrying a message (not sender actions), optionally for one page. */
+  messengerSends(pageId?: string): RecordedRequest[];
+  /** `POST me/messages` sender actions (`typing_on`, …), optionally for one page. */
+  senderActions(pageId?: string): RecordedRequest[];
   /** Delay before every answer, in ms (simulates Graph latency for benchmarks). */
   setLatency(ms: number): void;
-  /** Clears recorded requests, queued failures and issued media URLs (keeps registrations). */
+  /** Clears recorded requests, queued failures, issued media URLs and recorded page subscriptions (keeps registrations). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -97,6 +159,14 @@ type Waiter = { check: () => void };
 
 const VERSIONED = /^\/(v\d+\.\d+)\/([^/]+)(?:\/([^/]+))?\/?$/;
 const DOWNLOAD = /^\/media-download\/([^/]+)$/;
+const CDN = /^\/cdn\/([^/]+)$/;
+
+let midCounter = 0;
+
+/** A Messenger message id shaped like Meta's modern ones: `m_` + base64url. */
+export function makeMid(): string {
+  return `m_${Buffer.concat([Buffer.from(`${Date.now()}:${++midCounter}:`), randomBytes(24)]).toString('base64url')}`;
+}
 
 /** Graph error body. */
 export function graphError(code: number, message: string, extra: { type?: string; error_subcode?: number; details?: string } = {}) {
@@ -124,16 +194,24 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
   const phones = new Map<string, Phone>();
   const media = new Map<string, MediaOptions>();
   const issuedMediaUrls = new Map<string, string>(); // hash → mediaId
+  const pages = new Map<string, PageOptions & { id: string }>();
+  const igAccounts = new Map<string, string>(); // instagram account id → page id
+  const messagingUsers = new Map<string, MessagingUserOptions>();
+  const loginCodes = new Map<string, LoginCodeOptions & { userToken: string }>();
+  const userTokens = new Map<string, string[]>(); // user token → page ids
+  const cdnFiles = new Map<string, { data: Buffer; mimeType: string }>();
+  const subscriptions = new Map<string, string[][]>();
   const requests: RecordedRequest[] = [];
   let failures: Failure[] = [];
   let waiters: Waiter[] = [];
   let latencyMs = opts.latencyMs ?? 0;
   let origin = '';
 
-  const tokenOf = (headers: IncomingHttpHeaders): string | undefined => {
+  const tokenOf = (headers: IncomingHttpHeaders, query: Record<string, string> = {}): string | undefined => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-    return match?.[1];
+    return match?.[1] ?? (query.access_token || undefined);
   };
+  const pageOfToken = (token: string) => [...pages.values()].find((p) => p.accessToken === token);
   const knownToken = (token: string | undefined) => token !== undefined && [...phones.values()].some((p) => p.accessToken === token);
   const invalidToken = (): FakeResponse => ({
     status: 401,
@@ -153,12 +231,19 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
   function route(req: RecordedRequest): FakeResponse {
     const download = DOWNLOAD.exec(req.path);
     if (download && req.method === 'GET') return routeDownload(req, decodeURIComponent(download[1]!));
+    const cdn = CDN.exec(req.path);
+    if (cdn && req.method === 'GET') {
+      const file = cdnFiles.get(decodeURIComponent(cdn[1]!));
+      return file ? { status: 200, body: file.data, headers: { 'content-type': file.mimeType } } : { status: 404, body: 'URL signature expired', headers: { 'content-type': 'text/plain' } };
+    }
     const m = VERSIONED.exec(req.path);
     if (!m) return { status: 400, body: graphError(2500, 'Unknown path components: ' + req.path) };
     const id = decodeURIComponent(m[2]!);
     const edge = m[3];
-    const token = tokenOf(req.headers);
+    if (id === 'oauth' && edge === 'access_token' && req.method === 'GET') return routeOAuth(req);
+    const token = tokenOf(req.headers, req.query);
     if (token === undefined) return invalidToken();
+    if (id === 'me' || pages.has(id) || igAccounts.has(id) || messagingUsers.has(id)) return routeMessenger(req, id, edge, token);
     const phone = phones.get(id);
     if (edge === 'messages' && req.method === 'POST') {
       if (!phone) return unsupported('post', id);
@@ -172,6 +257,110 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
       return unsupported('get', id);
     }
     return unsupported(req.method, id);
+  }
+
+  const pick = (all: Record<string, unknown>, fields: string | undefined, id: string): Record<string, unknown> => {
+    const wanted = fields ? fields.split(',').map((f) => f.trim().replace(/\{.*$/, '')).filter(Boolean) : Object.keys(all);
+    const body: Record<string, unknown> = {};
+    for (const f of wanted) if (f in all && all[f] !== undefined) body[f] = all[f];
+    body.id = id;
+    return body;
+  };
+
+  function routeOAuth(req: RecordedRequest): FakeResponse {
+    const q = req.query;
+    if (q.grant_type === 'fb_exchange_token') {
+      const pagesOfUser = userTokens.get(q.fb_exchange_token ?? '');
+      if (!pagesOfUser) return invalidToken();
+      const long = `EAAL-${randomBytes(12).toString('hex')}`;
+      userTokens.set(long, pagesOfUser);
+      return { status: 200, body: { access_token: long, token_type: 'bearer', expires_in: 5_183_944 } };
+    }
+    const login = loginCodes.get(q.code ?? '');
+    if (!q.client_id || !q.client_secret) return param('(#100) Missing client_id or client_secret');
+    if (!login) return { status: 400, body: graphError(100, 'Invalid verification code format.', { error_subcode: 36009 }) };
+    if ((login.appId && login.appId !== q.client_id) || (login.appSecret && login.appSecret !== q.client_secret)) {
+      return { status: 400, body: graphError(1, 'Error validating client secret.') };
+    }
+    if (login.redirectUri && login.redirectUri !== q.redirect_uri) {
+      return { status: 400, body: graphError(100, 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request', { error_subcode: 36008 }) };
+    }
+    loginCodes.delete(q.code!); // single use
+    userTokens.set(login.userToken, login.pageIds);
+    return { status: 200, body: { access_token: login.userToken, token_type: 'bearer', expires_in: 3600 } };
+  }
+
+  function routeMessenger(req: RecordedRequest, id: string, edge: string | undefined, token: string): FakeResponse {
+    if (id === 'me' && edge === 'accounts' && req.method === 'GET') {
+      const pageIds = userTokens.get(token);
+      if (!pageIds) return invalidToken();
+      const data = pageIds.flatMap((pid) => {
+        const p = pages.get(pid);
+        if (!p) return [];
+        const all: Record<string, unknown> = {
+          name: p.name ?? `Page ${pid}`,
+          access_token: p.accessToken,
+          category: p.category ?? 'Shopping & retail',
+          picture: p.pictureUrl ? { data: { url: p.pictureUrl, is_silhouette: false } } : undefined,
+          instagram_business_account: p.instagram
+            ? { id: p.instagram.id, username: p.instagram.username, profile_picture_url: p.instagram.profilePictureUrl }
+            : undefined,
+        };
+        return [pick(all, req.query.fields, pid)];
+      });
+      return { status: 200, body: { data, paging: { cursors: { before: 'QVFIUk', after: 'QVFIUl' } } } };
+    }
+    if (id === 'me' && edge === 'messages' && req.method === 'POST') {
+      const page = pageOfToken(token);
+      return page ? routeMessengerSend(req) : invalidToken();
+    }
+    if (edge === 'subscribed_apps' && req.method === 'POST') {
+      const page = pages.get(id);
+      if (!page) return unsupported('post', id);
+      if (page.accessToken !== token) return { status: 403, body: graphError(200, '(#200) The page access token is not for this page or lacks pages_manage_metadata') };
+      const fields = (req.query.subscribed_fields ?? (typeof req.body?.subscribed_fields === 'string' ? req.body.subscribed_fields : '')).split(',').filter(Boolean);
+      if (fields.length === 0) return param('(#100) Param subscribed_fields must be non-empty');
+      subscriptions.set(id, [...(subscriptions.get(id) ?? []), fields]);
+      return { status: 200, body: { success: true } };
+    }
+    if (edge !== undefined || req.method !== 'GET') return unsupported(req.method, id);
+    const page = pages.get(id);
+    if (page) {
+      if (page.accessToken !== token) return invalidToken();
+      return { status: 200, body: pick({ name: page.name ?? `Page ${id}`, username: page.username, category: page.category ?? 'Shopping & retail' }, req.query.fields, id) };
+    }
+    const linked = igAccounts.get(id);
+    if (linked) {
+      const p = pages.get(linked)!;
+      if (p.accessToken !== token) return invalidToken();
+      const ig = p.instagram!;
+      return { status: 200, body: pick({ username: ig.username, name: ig.name, profile_picture_url: ig.profilePictureUrl }, req.query.fields, id) };
+    }
+    const user = messagingUsers.get(id)!;
+    if (!pageOfToken(token)) return invalidToken();
+    return {
+      status: 200,
+      body: pick({ first_name: user.firstName, last_name: user.lastName, name: user.name, username: user.username, profile_pic: user.profilePic }, req.query.fields, id),
+    };
+  }
+
+  function routeMessengerSend(req: RecordedRequest): FakeResponse {
+    const body = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return param('(#100) The request body must be a JSON object');
+    const recipient = typeof body.recipient?.id === 'string' && body.recipient.id !== '' ? (body.recipient.id as string) : undefined;
+    if (!recipient) return param('(#100) The parameter recipient is required');
+    if (body.sender_action !== undefined) {
+      if (!['typing_on', 'typing_off', 'mark_seen'].includes(body.sender_action)) return param('(#100) Param sender_action must be one of {MARK_SEEN, TYPING_ON, TYPING_OFF}');
+      return { status: 200, body: { recipient_id: recipient } };
+    }
+    const message = body.message;
+    if (typeof message !== 'object' || message === null) return param('(#100) Must send either message or state');
+    if (!['RESPONSE', 'UPDATE', 'MESSAGE_TAG'].includes(body.messaging_type)) return param('(#100) The parameter messaging_type is required');
+    if (body.messaging_type === 'MESSAGE_TAG' && typeof body.tag !== 'string') return param('(#100) Param tag is required for MESSAGE_TAG');
+    const hasText = typeof message.text === 'string' && message.text !== '';
+    const hasAttachment = typeof message.attachment === 'object' && message.attachment !== null;
+    if (hasText === hasAttachment) return param('(#100) Message must have exactly one of text or attachment');
+    return { status: 200, body: { recipient_id: recipient, message_id: makeMid() } };
   }
 
   function phoneInfo(phone: Phone, fields: string | undefined): FakeResponse {
@@ -315,6 +504,31 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
     registerMedia(mediaId, options) {
       media.set(mediaId, options);
     },
+    registerPage(pageId, options) {
+      pages.set(pageId, { ...options, id: pageId });
+      if (options.instagram) igAccounts.set(options.instagram.id, pageId);
+    },
+    registerMessagingUser(userId, options) {
+      messagingUsers.set(userId, options);
+    },
+    registerLoginCode(code, options) {
+      const userToken = `EAAU-${randomBytes(12).toString('hex')}`;
+      loginCodes.set(code, { ...options, userToken });
+      return userToken;
+    },
+    registerCdnFile(name, file) {
+      cdnFiles.set(name, file);
+      return `${origin}/cdn/${encodeURIComponent(name)}`;
+    },
+    subscriptionsOf(pageId) {
+      return subscriptions.get(pageId) ?? [];
+    },
+    messengerSends(pageId) {
+      return requests.filter((r) => /^\/v\d+\.\d+\/me\/messages\/?$/.test(r.path) && r.method === 'POST' && r.body?.message !== undefined && (!pageId || pageOfToken(tokenOf(r.headers, r.query) ?? '')?.id === pageId));
+    },
+    senderActions(pageId) {
+      return requests.filter((r) => /^\/v\d+\.\d+\/me\/messages\/?$/.test(r.path) && r.method === 'POST' && r.body?.sender_action !== undefined && (!pageId || pageOfToken(tokenOf(r.headers, r.query) ?? '')?.id === pageId));
+    },
     failNext(match, response) {
       failures.push({ match, response });
     },
@@ -350,6 +564,7 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
       requests.length = 0;
       failures = [];
       issuedMediaUrls.clear();
+      subscriptions.clear();
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -100,6 +100,30 @@ export interface RateLimit {
   burst: number;
 }
 
+/** One account a login exchange found (e.g. a Facebook Page or an Instagram professional account). */
+export interface LoginAccount {
+  /** Channel type the account connects as (`messenger`, `instagram`, ...). */
+  type: string;
+  /** The routing key the channel will get (`ConnectResult.accountId`). */
+  accountId: string;
+  name: string;
+  pictureUrl?: string | null;
+  /** Complete channel config of this account, secrets included: never sent to browsers. */
+  config: Record<string, unknown>;
+  /** Provider extras shown to the admin (e.g. `{linkedInstagram: {id, username}}`). */
+  info?: Record<string, unknown>;
+}
+
+/** Login exchange of a channel type (see {@link ChannelDefinition.login}). */
+export interface ChannelLogin {
+  /**
+   * Exchanges an authorization `code` (obtained by the front end with `redirectUri`) for the
+   * accounts the user can connect. Throws `ChannelError('INVALID_CREDENTIALS')` for a rejected
+   * or expired code, `ChannelError('INVALID_CONFIG')` when the platform is not set up for it.
+   */
+  exchange(input: { code: string; redirectUri: string }, runtime: PluginRuntime): Promise<LoginAccount[]>;
+}
+
 /** How the host routes incoming webhooks of this channel type to a channel row. */
 export type WebhookRouting =
   /** One URL for the whole platform (`/webhooks/<type>`); events carry `accountId`. */
@@ -145,6 +169,18 @@ export interface ChannelDefinition<Config extends object = Record<string, unknow
   parseConfig(input: unknown): Config;
   /** Customer-service window in ms after the customer's last message; free-form sends outside it are refused. */
   customerServiceWindowMs?: number;
+  /**
+   * The window for one channel when it depends on the channel's config (e.g. Messenger: 7 days
+   * with the human-agent tag). Receives the config without secret fields; when absent or
+   * returning undefined, `customerServiceWindowMs` applies.
+   */
+  customerServiceWindowFor?(config: Partial<Config>): number | undefined;
+  /**
+   * OAuth-style account linking (e.g. Facebook Login for Business): the host exchanges a code
+   * from its front end for the accounts the user may connect, keeps their configs (secrets
+   * included) server-side, and lets the admin create a channel by picking one.
+   */
+  login?: ChannelLogin;
   /**
    * Send-rate limits the host's dispatcher respects (token buckets): `perAccount` for the whole
    * account (WhatsApp: 80 msg/s), `perRecipient` for one contact (WhatsApp: 1 per 6 s, bursts 45).

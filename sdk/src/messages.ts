@@ -81,6 +81,10 @@ export interface InboundMessage {
   externalId: string;
   /** `in` for customer messages; `out` for echoes of messages the business sent elsewhere. */
   direction: 'in' | 'out';
+  /**
+   * The customer of the conversation. For `in` the author; for `out` (echoes) the customer the
+   * business wrote to, so that the echo lands in that customer's chat.
+   */
   sender: InboundSender;
   /** Provider timestamp, epoch milliseconds. */
   timestamp: number;
@@ -106,9 +110,15 @@ export interface InboundMessage {
 export interface InboundStatus {
   kind: 'status';
   accountId: string;
-  /** Provider id of the outbound message. */
+  /** Provider id of the outbound message (empty when the status is a watermark, see `upToTimestamp`). */
   externalId: string;
   status: 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+  /**
+   * Watermark status (Messenger `read`/`delivery` watermarks): instead of naming one message,
+   * the status applies to every outbound message of the chat with `recipientId` sent at or
+   * before this epoch-ms time. `recipientId` is required with it.
+   */
+  upToTimestamp?: number;
   /** Epoch milliseconds. */
   timestamp: number;
   /** The recipient's channel id (`recipient_id` or `recipient_user_id`). */
@@ -134,6 +144,11 @@ export interface OutboundRecipient {
   /** The contact's channel identity (same as {@link InboundSender.externalId}). */
   externalId: string;
   phone?: string | null;
+  /**
+   * Epoch ms of the contact's last inbound message in this chat, when the host knows it (for
+   * channels whose sending rules depend on it, e.g. Messenger's 24-hour standard window).
+   */
+  lastInboundAt?: number | null;
 }
 
 /** One button of an interactive message. */
