@@ -4,12 +4,17 @@ import { z } from 'zod';
 import { parseInput, zodSchema } from '../http/validation.js';
 import { Auth, AuthGuard } from '../tenancy/auth.guard.js';
 import type { AuthUser } from '../tenancy/auth.types.js';
-import { ChannelsService, type ChannelJson } from './channels.service.js';
+import { ChannelsService, type ChannelJson, type LoginJson } from './channels.service.js';
 
 const createChannelSchema = z.object({
   type: z.string().min(1).max(40),
   name: z.string().trim().min(1).max(200),
   config: z.record(z.string(), z.unknown()).default({}),
+});
+
+const loginSchema = z.object({
+  code: z.string().min(1).max(4096),
+  redirectUri: z.string().url().max(2048),
 });
 
 /** Channel accounts ("sessions") of the caller's tenant (DESIGN.md §4 Channels). */
@@ -25,6 +30,17 @@ export class ChannelsController {
   @ApiBody({ schema: zodSchema(createChannelSchema) })
   create(@Auth() auth: AuthUser, @Body() body: unknown): Promise<ChannelJson> {
     return this.channels.create(auth, parseInput(createChannelSchema, body));
+  }
+
+  /**
+   * 200 `{loginSession, expiresAt, accounts:[{type, accountId, name, pictureUrl, ...}]}`: exchanges
+   * a login code (Facebook Login for Business for `messenger` / `instagram`); owner/admin only.
+   */
+  @Post('login/:type')
+  @HttpCode(200)
+  @ApiBody({ schema: zodSchema(loginSchema) })
+  login(@Auth() auth: AuthUser, @Param('type') type: string, @Body() body: unknown): Promise<LoginJson> {
+    return this.channels.login(auth, type, parseInput(loginSchema, body));
   }
 
   @Get()

@@ -8,6 +8,8 @@ export const ChannelErrors = {
   accountTaken: (type: string, accountId: string) =>
     new AppError('CHANNEL_ACCOUNT_TAKEN', `This ${type} account is already connected to Parley`, { type, accountId }),
   providerUnavailable: (message: string) => new AppError('CHANNEL_PROVIDER_UNAVAILABLE', `The provider could not be reached: ${message}`),
+  loginNotSupported: (type: string) => new AppError('CHANNEL_LOGIN_NOT_SUPPORTED', `Channel type "${type}" has no login exchange`, { type }),
+  loginSessionInvalid: (message: string, details?: Record<string, unknown>) => new AppError('CHANNEL_LOGIN_SESSION_INVALID', message, details),
   badSignature: () => new AppError('WEBHOOK_SIGNATURE_INVALID', 'Webhook signature is missing or invalid'),
   badPayload: (message: string) => new AppError('WEBHOOK_PAYLOAD_INVALID', message),
 };

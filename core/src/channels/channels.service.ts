@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isChannelError, type ChannelDefinition } from '@parley/sdk';
+import { isChannelError, type ChannelDefinition, type LoginAccount } from '@parley/sdk';
 import { EntitlementsService } from '../entitlements/entitlements.service.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { newId } from '../database/ids.js';
@@ -35,6 +35,24 @@ export const toChannelJson = (c: ChannelEntity): ChannelJson => ({
   createdAt: new Date(c.createdAt).toISOString(),
 });
 
+/** How long a login session (accounts found by a login exchange) may be used to create channels. */
+export const LOGIN_SESSION_TTL_MS = 30 * 60_000;
+
+/** Sealed content of a `loginSession`: the accounts with their configs, bound to one tenant. */
+interface LoginSession {
+  v: 1;
+  tenantId: string;
+  exp: number;
+  accounts: LoginAccount[];
+}
+
+/** Public JSON of a login exchange: the accounts without their configs. */
+export interface LoginJson {
+  loginSession: string;
+  expiresAt: string;
+  accounts: ({ type: string; accountId: string; name: string; pictureUrl: string | null } & Record<string, unknown>)[];
+}
+
 function splitSecrets(def: ChannelDefinition<any>, config: Record<string, unknown>) {
   const plain: Record<string, unknown> = {};
   const secrets: Record<string, unknown> = {};
@@ -67,8 +85,10 @@ export class ChannelsService {
     this.entitlements.assertCanAddChannel(tenant.planId, input.type, existing);
 
     let config: Record<string, unknown>;
+    const raw = input.config as Record<string, unknown> | null;
+    const rawConfig = raw && typeof raw === 'object' && typeof raw.loginSession === 'string' ? this.configFromLogin(auth, input.type, def, raw) : input.config;
     try {
-      config = def.parseConfig(input.config) as Record<string, unknown>;
+      config = def.parseConfig(rawConfig) as Record<string, unknown>;
     } catch (err) {
       throw ChannelErrors.invalidConfig(err instanceof Error ? err.message : String(err));
     }
@@ -97,6 +117,66 @@ export class ChannelsService {
       await def.disconnect?.({ ...this.runtime.runtime, channelId, tenantId: auth.tenantId, config }).catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * Exchanges a login code (e.g. Facebook Login for Business) for the accounts the user can
+   * connect. Their configs (page tokens) stay server-side: the answer carries them only inside
+   * `loginSession`, sealed with the server's key and bound to the tenant, which
+   * `POST /channels {type, name, config: {loginSession, <id field>}}` accepts.
+   * @throws AppError FORBIDDEN, CHANNEL_TYPE_UNKNOWN, CHANNEL_LOGIN_NOT_SUPPORTED, CHANNEL_CREDENTIALS_INVALID,
+   *   CHANNEL_CONFIG_INVALID, CHANNEL_PROVIDER_UNAVAILABLE.
+   */
+  async login(auth: AuthUser, type: string, input: { code: string; redirectUri: string }): Promise<LoginJson> {
+    assertCan(auth.role, 'create', 'Channel');
+    const def = this.runtime.definition(type);
+    if (!def.login) throw ChannelErrors.loginNotSupported(type);
+    let accounts: LoginAccount[];
+    try {
+      accounts = await def.login.exchange(input, this.runtime.runtime);
+    } catch (err) {
+      if (isChannelError(err) && err.code === 'INVALID_CREDENTIALS') throw ChannelErrors.invalidCredentials(err.message, err.providerCode);
+      if (isChannelError(err) && err.code === 'INVALID_CONFIG') throw ChannelErrors.invalidConfig(err.message);
+      throw ChannelErrors.providerUnavailable(err instanceof Error ? err.message : String(err));
+    }
+    const exp = Date.now() + LOGIN_SESSION_TTL_MS;
+    const session: LoginSession = { v: 1, tenantId: auth.tenantId, exp, accounts };
+    return {
+      loginSession: this.runtime.box.seal(session),
+      expiresAt: new Date(exp).toISOString(),
+      accounts: accounts.map((a) => ({ ...(a.info ?? {}), type: a.type, accountId: a.accountId, name: a.name, pictureUrl: a.pictureUrl ?? null })),
+    };
+  }
+
+  /**
+   * The config of the login account picked by `raw` (`{loginSession, ...}`): the account of this
+   * type whose config agrees with every other non-secret key given (e.g. `pageId`), or whose
+   * `accountId` is given. Plain keys the account lacks (e.g. `humanAgentTag`) are kept.
+   * @throws AppError CHANNEL_LOGIN_SESSION_INVALID.
+   */
+  private configFromLogin(auth: AuthUser, type: string, def: ChannelDefinition<any>, raw: Record<string, unknown>): Record<string, unknown> {
+    let session: LoginSession;
+    try {
+      session = this.runtime.box.open<LoginSession>(String(raw.loginSession));
+    } catch {
+      throw ChannelErrors.loginSessionInvalid('The login session is not valid: log in again');
+    }
+    if (session.v !== 1 || session.tenantId !== auth.tenantId) throw ChannelErrors.loginSessionInvalid('The login session is not valid: log in again');
+    if (session.exp < Date.now()) throw ChannelErrors.loginSessionInvalid('The login session has expired: log in again');
+    const { loginSession: _session, accountId, ...rest } = raw;
+    const plain = Object.fromEntries(Object.entries(rest).filter(([k]) => !def.secretFields.includes(k)));
+    const candidates = session.accounts.filter((a) => a.type === type);
+    const matches = candidates.filter((a) => {
+      const keys = Object.keys(plain).filter((k) => k in a.config);
+      if (accountId === undefined && keys.length === 0) return false;
+      return (accountId === undefined || String(accountId) === a.accountId) && keys.every((k) => String(plain[k]) === String(a.config[k]));
+    });
+    if (matches.length !== 1) {
+      throw ChannelErrors.loginSessionInvalid(`Pick one ${type} account of the login session (by accountId or its id field)`, {
+        accounts: candidates.map((a) => ({ accountId: a.accountId, name: a.name })),
+      });
+    }
+    return { ...plain, ...matches[0].config };
   }
 
   async list(auth: AuthUser): Promise<ChannelJson[]> {

@@ -42,6 +42,11 @@ const STATUS_PREDECESSORS: Record<InboundStatus['status'], string[]> = {
   played: ['queued', 'sent', 'delivered', 'read'],
   failed: ['queued', 'sent'],
 };
+/** Watermark statuses only move messages that went out (not queued ones). */
+const WATERMARK_PREDECESSORS: Partial<Record<InboundStatus['status'], string[]>> = {
+  delivered: ['sent'],
+  read: ['sent', 'delivered'],
+};
 const STATUS_TIME_COLUMN: Record<InboundStatus['status'], string> = {
   sent: 'sent_at',
   delivered: 'delivered_at',
@@ -328,6 +333,10 @@ export class InboundRepository {
   private async applyStatuses(m: EntityManager, statuses: { channel: InboundChannel; s: InboundStatus }[], result: InboundResult) {
     const touched: { channelId: string; externalId: string }[] = [];
     for (const { channel, s } of statuses) {
+      if (s.upToTimestamp !== undefined) {
+        result.statusMessageIds.push(...(await this.applyWatermark(m, channel, s)));
+        continue;
+      }
       const allowed = STATUS_PREDECESSORS[s.status];
       const error = s.status === 'failed' && s.errors?.length
         ? JSON.stringify({ code: 'PROVIDER_ERROR', message: s.errors[0].title ?? 'Delivery failed', providerCode: s.errors[0].code, errors: s.errors })
@@ -344,6 +353,30 @@ export class InboundRepository {
       const rows: { id: string }[] = await m.query(`SELECT id FROM messages WHERE channel_id = ? AND external_id IN (${qs(ext.length)})`, [channelId, ...ext]);
       result.statusMessageIds.push(...rows.map((r) => r.id));
     }
+  }
+
+  /**
+   * A watermark status (Messenger reads and deliveries): every outbound message of the chat with
+   * the recipient, sent at or before `upToTimestamp`, moves to the status. Returns their ids.
+   */
+  private async applyWatermark(m: EntityManager, channel: InboundChannel, s: InboundStatus): Promise<string[]> {
+    const allowed = WATERMARK_PREDECESSORS[s.status];
+    if (!allowed || !s.recipientId || s.upToTimestamp === undefined) return [];
+    const rows: { id: string }[] = await m.query(
+      `SELECT m.id FROM contact_identities i
+       JOIN chats c ON c.tenant_id = i.tenant_id AND c.channel_id = i.channel_id AND c.contact_id = i.contact_id
+       JOIN messages m ON m.chat_id = c.id
+       WHERE i.channel_id = ? AND i.external_id = ? AND m.tenant_id = ? AND m.direction = 'out'
+         AND m.status IN (${qs(allowed.length)}) AND COALESCE(m.sent_at, m.provider_at, m.created_at) <= ?`,
+      [channel.id, s.recipientId, channel.tenantId, ...allowed, s.upToTimestamp],
+    );
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    await m.query(
+      `UPDATE messages SET status = ?, ${STATUS_TIME_COLUMN[s.status]} = ? WHERE id IN (${qs(ids.length)}) AND status IN (${qs(allowed.length)})`,
+      [s.status, s.timestamp, ...ids, ...allowed],
+    );
+    return ids;
   }
 
   private async firstStageOf(m: EntityManager, tenantId: string): Promise<string | null> {

@@ -107,7 +107,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
     }
     const def = this.runtime.definition(channel.type);
     const ctx = this.runtime.context(channel);
-    const outbound = this.build(msg, { externalId: target.recipient.externalId, phone: target.recipient.phone });
+    const outbound = this.build(msg, { externalId: target.recipient.externalId, phone: target.recipient.phone, lastInboundAt: target.lastInboundAt });
     try {
       const wait = Math.max(
         def.rateLimits?.perAccount ? this.limiter.reserve(`a:${channel.id}`, def.rateLimits.perAccount) : 0,

@@ -9,6 +9,8 @@ export interface SendTarget {
   channelId: string;
   recipient: { externalId: string; phone: string | null };
   lastInboundExternalId: string | null;
+  /** Epoch ms of the contact's last inbound message in the chat (messaging windows). */
+  lastInboundAt: number | null;
 }
 
 /** Queued outbound messages: claiming with leases (multi-instance safe) and recording outcomes. */
@@ -33,21 +35,33 @@ export class OutboundRepository {
 
   /** Recipient identity and typing target of a message's chat. */
   async target(message: MessageEntity): Promise<SendTarget | null> {
-    const rows: { external_id: string; phone: string | null; last_inbound_external_id: string | null }[] = await this.db.manager.query(
-      `SELECT i.external_id, i.phone, c.last_inbound_external_id FROM chats c
+    const rows: { external_id: string; phone: string | null; last_inbound_external_id: string | null; last_inbound_at: number | string | null }[] = await this.db.manager.query(
+      `SELECT i.external_id, i.phone, c.last_inbound_external_id, c.last_inbound_at FROM chats c
        JOIN contact_identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id AND i.tenant_id = c.tenant_id
        WHERE c.id = ? AND c.tenant_id = ? ORDER BY i.id LIMIT 1`,
       [message.chatId, message.tenantId],
     );
     const r = rows[0];
     if (!r) return null;
-    return { message, channelId: message.channelId, recipient: { externalId: r.external_id, phone: r.phone }, lastInboundExternalId: r.last_inbound_external_id };
+    return {
+      message, channelId: message.channelId, recipient: { externalId: r.external_id, phone: r.phone }, lastInboundExternalId: r.last_inbound_external_id,
+      lastInboundAt: r.last_inbound_at === null ? null : Number(r.last_inbound_at),
+    };
   }
 
+  /**
+   * Records the provider id of a sent message. An echo of this very send (Messenger/Instagram
+   * echo webhooks carry the same id) may have been stored before the send call returned: that
+   * row (outbound, no sender) is dropped so the unique (channel, external id) key keeps ours.
+   */
   async markSent(id: string, externalId: string, at: number): Promise<void> {
-    await this.db.transaction((m) =>
-      m.query("UPDATE messages SET status = 'sent', external_id = ?, sent_at = ?, lease_until = NULL, error_json = NULL WHERE id = ? AND status = 'queued'", [externalId, at, id]),
-    );
+    await this.db.transaction(async (m) => {
+      const [own]: { channel_id: string }[] = await m.query('SELECT channel_id FROM messages WHERE id = ?', [id]);
+      if (own) {
+        await m.query("DELETE FROM messages WHERE channel_id = ? AND external_id = ? AND id <> ? AND direction = 'out' AND sender_id IS NULL", [own.channel_id, externalId, id]);
+      }
+      await m.query("UPDATE messages SET status = 'sent', external_id = ?, sent_at = ?, lease_until = NULL, error_json = NULL WHERE id = ? AND status = 'queued'", [externalId, at, id]);
+    });
   }
 
   async markFailed(id: string, error: Record<string, unknown>, at: number): Promise<void> {

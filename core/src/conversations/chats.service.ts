@@ -189,7 +189,7 @@ export class ChatsService {
     const channel = await this.channels.get(auth.tenantId, chat.channelId);
     if (!channel) throw new AppError('CONFLICT', 'The chat\'s channel was removed', { channelId: chat.channelId });
     const def = this.runtime.definition(channel.type);
-    const windowMs = def.customerServiceWindowMs;
+    const windowMs = def.customerServiceWindowFor?.(channel.config ?? {}) ?? def.customerServiceWindowMs;
     const now = Date.now();
     if (windowMs && input.type !== 'template' && (chat.lastInboundAt === null || now - chat.lastInboundAt > windowMs)) {
       throw ConversationErrors.outsideWindow(chat.lastInboundAt, windowMs);
