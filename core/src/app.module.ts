@@ -17,6 +17,7 @@ import { ChannelsModule } from './channels/channels.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { FlowsModule } from './flows/flows.module.js';
 import { CannedModule } from './canned/canned.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 
 /** Shared infrastructure: logger, plugin registry, outbox, realtime, media. */
 @Global()
@@ -43,6 +44,7 @@ export class AppModule {
         DatabaseModule.forDataSource(deps.dataSource),
         InfraModule.create(deps.logger, deps.registry),
         EntitlementsModule,
+        JobsModule,
         TenancyModule,
         ChannelsModule,
         ConversationsModule,

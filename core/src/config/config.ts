@@ -34,6 +34,22 @@ const envSchema = z.object({
   TYPING_JITTER_MS: z.coerce.number().min(0).default(1000),
   /** Max upload/stored media size in bytes (WhatsApp documents go up to 100 MB). */
   MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  /** Jobs (agenda): run the job processor in this process (0 = schedule only). */
+  JOBS_PROCESSOR: z.enum(['0', '1']).default('1'),
+  /** Jobs: how often the processor polls the jobs table, ms. */
+  JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).default(2000),
+  /** Jobs: a lock older than this is considered abandoned (crashed process), ms. */
+  JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).default(10 * 60 * 1000),
+  /** Flow `http.request`: allowed host names (comma-separated, `*.example.com` wildcards; `*` = any public host). */
+  FLOW_HTTP_ALLOW_HOSTS: z.string().default('*'),
+  /** Flow `http.request`: allow private, loopback and link-local addresses (1) — off by default. */
+  FLOW_HTTP_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+  /** Flow `http.request` and plugin HTTP: time limit per request, ms. */
+  FLOW_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Sandbox: memory limit per isolate (MB), time limit per run (ms), worker processes. */
+  SANDBOX_MEMORY_MB: z.coerce.number().int().min(8).default(32),
+  SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(10).default(1000),
+  SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 /** The validated configuration. Times in ms unless named otherwise. */
@@ -55,6 +71,11 @@ export interface AppConfig {
   logLevel: string;
   typing: { msPerChar: number; jitterMs: number };
   mediaMaxBytes: number;
+  /** agenda job processing (see core/src/jobs). */
+  jobs: { processor: boolean; processEveryMs: number; lockLifetimeMs: number };
+  /** Outbound HTTP of flows and plugin nodes: host allow-list, private addresses, timeout. */
+  flowHttp: { allowHosts: string[]; allowPrivate: boolean; timeoutMs: number };
+  sandbox: { memoryMb: number; timeoutMs: number; workers: number };
 }
 
 /** Thrown when the environment is invalid; the message lists every problem. */
@@ -109,6 +130,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     typing: { msPerChar: e.TYPING_MS_PER_CHAR, jitterMs: e.TYPING_JITTER_MS },
     mediaMaxBytes: e.MEDIA_MAX_BYTES,
+    jobs: { processor: e.JOBS_PROCESSOR === '1', processEveryMs: e.JOBS_PROCESS_EVERY_MS, lockLifetimeMs: e.JOBS_LOCK_LIFETIME_MS },
+    flowHttp: {
+      allowHosts: e.FLOW_HTTP_ALLOW_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      allowPrivate: e.FLOW_HTTP_ALLOW_PRIVATE === '1',
+      timeoutMs: e.FLOW_HTTP_TIMEOUT_MS,
+    },
+    sandbox: { memoryMb: e.SANDBOX_MEMORY_MB, timeoutMs: e.SANDBOX_TIMEOUT_MS, workers: e.SANDBOX_WORKERS },
   };
 }
 
