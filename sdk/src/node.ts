@@ -49,12 +49,53 @@ export interface NodeMessage {
   text: string | null;
 }
 
+/** A message a node sends (queued like an agent's reply; the channel plugin delivers it). */
+export type NodeOutMessage =
+  | { type: 'text'; text: string }
+  | { type: 'image' | 'video' | 'audio' | 'document'; url: string; caption?: string; filename?: string }
+  | { type: 'template'; template: { name: string; language: string; components?: unknown[] } }
+  | {
+      type: 'interactive';
+      interactive: {
+        kind: 'buttons' | 'list';
+        body: string;
+        header?: string;
+        footer?: string;
+        buttons?: { id: string; title: string }[];
+        buttonText?: string;
+        sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+      };
+    };
+
+/** How `chat.assign` picks the agent. */
+export type AssignStrategy = 'user' | 'round_robin' | 'least_busy';
+
 /** What a node asks the host to do; applied in the same transaction as the step. */
 export type NodeEffect =
-  | { kind: 'send'; message: { type: 'text'; text: string } }
+  | { kind: 'send'; message: NodeOutMessage }
   | { kind: 'tag'; add?: string[]; remove?: string[] }
   | { kind: 'handoff'; assigneeId?: string | null; note?: string }
-  | { kind: 'contact.update'; fields: { name?: string; email?: string; attributes?: Record<string, unknown> } };
+  | { kind: 'contact.update'; fields: { name?: string; email?: string; attributes?: Record<string, unknown> } }
+  /** Assigns the chat: a given user, or one of the tenant's agents (optionally of a team / role). */
+  | { kind: 'assign'; strategy: AssignStrategy; userId?: string; candidates?: string[]; role?: 'agent' | 'admin' | 'owner' | 'any' };
+
+/** An HTTP request made by the host for a node (allow-list, private addresses blocked, time limit). */
+export interface NodeHttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  url: string;
+  headers?: Record<string, string>;
+  /** A string is sent as is; anything else as JSON. */
+  body?: unknown;
+  /** Time limit (ms), capped by the host's setting. */
+  timeoutMs?: number;
+}
+
+export interface NodeHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the response is JSON, else text (bounded size). */
+  body: unknown;
+}
 
 /** Values and helpers handed to `execute` / `resume`. */
 export interface NodeContext<Config> {
@@ -74,6 +115,18 @@ export interface NodeContext<Config> {
   runCode(code: string): Promise<unknown>;
   /** True in `POST /flows/:id/simulate`: effects go to the transcript only. */
   simulation: boolean;
+  /** Why `resume` was called: the chat's next message, or the wait's time (delay / timeout). */
+  wake?: 'message' | 'time';
+  /** Epoch ms of this step. */
+  now: number;
+  /**
+   * HTTP through the host: allow-listed hosts only, private and loopback addresses blocked
+   * unless configured, bounded time and size. @throws Error with `code` (`HTTP_BLOCKED`,
+   * `HTTP_TIMEOUT`, `HTTP_FAILED`) on failure (non-2xx answers are returned, not thrown).
+   */
+  http(req: NodeHttpRequest): Promise<NodeHttpResponse>;
+  /** A platform setting granted to the node's plugin (`setting:<NAME>` permission), or undefined. */
+  setting?(name: string): string | undefined;
 }
 
 /** What a node decides. */
@@ -83,8 +136,14 @@ export interface NodeResult {
   /** Variables to set (merged into the run's variables). */
   vars?: Record<string, unknown>;
   effects?: NodeEffect[];
-  /** Pause here until the chat's next inbound message (then `resume` is called). */
-  wait?: { for: 'message' };
+  /**
+   * Pause here: `message` until the chat's next inbound message (with `timeoutMs`, `resume` is
+   * called with `wake: 'time'` when nothing arrived in time); `time` until epoch ms `at`
+   * (messages meanwhile are ignored). Then `resume` is called.
+   */
+  wait?: { for: 'message'; timeoutMs?: number } | { for: 'time'; at: number };
+  /** Continue in another flow (its published version, from its trigger's `out`). */
+  goto?: { flowId: string };
   /** New per-node state (kept while waiting). */
   state?: Record<string, unknown>;
   /** Ends the run as `completed` (or `handed_off` when a handoff effect was returned). */
@@ -92,16 +151,23 @@ export interface NodeResult {
 }
 
 /** An event offered to trigger nodes. */
-export interface TriggerEvent {
-  kind: 'message';
-  message: NodeMessage;
-  /** True when this message created the chat. */
-  newChat: boolean;
-  channelId: string | null;
-}
+export type TriggerEvent =
+  | {
+      kind: 'message';
+      message: NodeMessage;
+      /** True when this message created the chat. */
+      newChat: boolean;
+      channelId: string | null;
+    }
+  /** `trigger.schedule`: its own job fired (matched by node id). */
+  | { kind: 'schedule'; nodeId: string }
+  /** `trigger.webhook`: `POST /webhooks/flows/:flowId` with the flow's secret. */
+  | { kind: 'webhook'; secret: string | null; body: unknown };
 
 /** A full node type: descriptor plus behaviour. */
 export interface NodeDefinition<Config = any> extends NodeDescriptor {
+  /** Checks beyond the JSON Schema (e.g. a cron expression); messages become INVALID_CONFIG errors. */
+  validate?(config: Config): string[];
   /** Trigger nodes: whether `event` starts the flow. */
   matches?(config: Config, event: TriggerEvent): boolean;
   execute(ctx: NodeContext<Config>): NodeResult | Promise<NodeResult>;
@@ -122,6 +188,6 @@ export function defineNode<Config = any>(def: NodeDefinition<Config>): NodeDefin
 
 /** Node descriptor without behaviour (what the API serves). */
 export function describeNode(def: NodeDefinition): NodeDescriptor {
-  const { matches: _m, execute: _e, resume: _r, ...descriptor } = def;
+  const { matches: _m, execute: _e, resume: _r, validate: _v, ...descriptor } = def;
   return descriptor;
 }

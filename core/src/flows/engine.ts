@@ -5,12 +5,14 @@
  * (unique key), a chat with an assignee or a handoff pause is left to humans, and every message
  * is consumed at most once (redelivered outbox rows are ignored).
  */
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { NodeContext, NodeDefinition, NodeEffect, NodeMessage, NodeResult } from '@parley/sdk';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { NodeContext, NodeDefinition, NodeEffect, NodeMessage, NodeResult, TriggerEvent } from '@parley/sdk';
 import type { Logger } from 'pino';
 import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
 import { toMessageJson } from '../conversations/conversations.json.js';
 import { newId } from '../database/ids.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { RealtimeService } from '../realtime/realtime.service.js';
 import { SandboxService } from '../sandbox/sandbox.service.js';
@@ -19,16 +21,41 @@ import { FlowsRepository } from './flows.repository.js';
 import { NodeRegistry } from './node-registry.js';
 import { RunsRepository, StaleRunError, type InboundForFlows, type RunRow, type StepLog } from './runs.repository.js';
 import { render } from './template.js';
+import { HostHttp } from './host-http.js';
+import type { ScheduleConfig } from './nodes/triggers.js';
 
 /** Steps one activation may take before the run is failed (a guard against runaway graphs). */
 export const MAX_STEPS_PER_ACTIVATION = 200;
 const STALE_AFTER_MS = 30_000;
+/** agenda job resuming a run whose wait (delay, question timeout) is over. */
+export const TIMER_JOB = 'flow.timer';
+/** agenda job firing a `trigger.schedule` node. */
+export const SCHEDULE_JOB = 'flow.schedule';
+
+/** Engine bookkeeping kept in a waiting run's state (beside the node's own state). */
+interface WaitState {
+  __wait?: 'message' | 'time';
+  __timer?: { token: string; at: number };
+}
+interface TimerData extends Record<string, unknown> {
+  key: string;
+  tenantId: string;
+  runId: string;
+  token: string;
+}
+interface ScheduleData extends Record<string, unknown> {
+  key: string;
+  tenantId: string;
+  flowId: string;
+  nodeId: string;
+}
 
 type Contact = { id: string | null; name: string | null; phone: string | null; email: string | null; attributes: Record<string, unknown> };
 
 @Injectable()
-export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly chains = new Map<string, Promise<void>>();
+  readonly http: HostHttp;
   private readonly versions = new Map<string, FlowGraph>();
   private readonly log: Logger;
   private timer: NodeJS.Timeout | null = null;
@@ -41,9 +68,17 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly sandbox: SandboxService,
     private readonly dispatcher: OutboundDispatcher,
     private readonly realtime: RealtimeService,
+    private readonly jobs: JobsService,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'flows' });
+    this.http = new HostHttp(config.flowHttp);
+  }
+
+  onModuleInit(): void {
+    this.jobs.define<TimerData>(TIMER_JOB, (d) => this.timerFired(d), { concurrency: 20, lockLifetimeMs: 5 * 60_000 });
+    this.jobs.define<ScheduleData>(SCHEDULE_JOB, async (d) => void (await this.scheduleFired(d)), { concurrency: 2 });
   }
 
   /**
@@ -80,6 +115,8 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
     const message: NodeMessage = { id: msg.id, type: msg.type, text: msg.text };
     const active = await this.runs.activeForChat(msg.chatId);
     if (active) {
+      // during a delay the bot ignores the contact's messages
+      if (active.status === 'waiting' && (active.state as WaitState).__wait === 'time') return;
       if (active.status === 'waiting' && (!active.lastMessageId || msg.id > active.lastMessageId)) {
         active.lastMessageId = msg.id;
         await this.advance(active, await this.graphOf(active), message, true);
@@ -98,8 +135,9 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** The first trigger node of `graph` matching the event. */
-  matchTrigger(graph: FlowGraph, event: Parameters<NonNullable<NodeDefinition['matches']>>[1]): FlowNode | null {
+  matchTrigger(graph: FlowGraph, event: TriggerEvent): FlowNode | null {
     for (const node of graph.nodes) {
+      if (event.kind === 'schedule' && node.id !== event.nodeId) continue;
       const def = this.registry.get(node.type);
       if (def?.trigger && def.matches?.(node.config, event)) return node;
     }
@@ -139,7 +177,7 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
    * Advances `run` until it waits, ends or fails. `resuming`: the current node is waiting and
    * `message` is the answer. Each step is committed before the next one runs.
    */
-  async advance(run: RunRow, graph: FlowGraph, message: NodeMessage | null, resuming: boolean): Promise<RunRow> {
+  async advance(run: RunRow, graph: FlowGraph, message: NodeMessage | null, resuming: boolean, wake: 'message' | 'time' = 'message'): Promise<RunRow> {
     const contact = await this.contactOf(run);
     const startSteps = run.steps;
     run.status = 'running';
@@ -152,13 +190,18 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
         result = { output: 'error', vars: { lastError: { code: 'NODE_MISSING', message: `Node ${run.currentNodeId} (${node?.type ?? 'missing'}) cannot run` } } };
       } else {
         try {
-          const ctx = this.context(run, node, contact, message);
+          const ctx = this.context(run, node, contact, message, resuming ? wake : undefined);
           result = resuming && def.resume ? await def.resume(ctx) : await def.execute(ctx);
         } catch (e) {
           result = { output: 'error', vars: { lastError: { code: 'NODE_FAILED', message: e instanceof Error ? e.message : String(e) } } };
         }
       }
       resuming = false;
+      let target: { flowId: string; versionId: string; graph: FlowGraph; trigger: FlowNode } | null = null;
+      if (result.goto) {
+        target = await this.gotoTarget(run.tenantId, result.goto.flowId);
+        if (!target) result = { output: 'error', vars: { lastError: { code: 'FLOW_NOT_FOUND', message: `Flow ${result.goto.flowId} does not exist or is not published` } } };
+      }
       for (const ef of result.effects ?? []) {
         if (ef.kind !== 'contact.update') continue;
         const { attributes, ...fields } = ef.fields;
@@ -166,13 +209,25 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
         if (run.mode === 'simulation') run.simContact = { ...contact };
       }
       const prevSteps = run.steps;
-      const log = this.apply(run, graph, node ?? null, result, started);
+      const hadTimer = !!(run.state as WaitState).__timer;
+      const log = this.apply(run, graph, node ?? null, result, started, target);
+      if (target) graph = target.graph;
       if (run.status === 'running' && run.steps - startSteps >= MAX_STEPS_PER_ACTIVATION) {
         run.status = 'failed';
         run.error = { code: 'STEP_LIMIT', message: `More than ${MAX_STEPS_PER_ACTIVATION} steps without waiting`, nodeId: run.currentNodeId ?? undefined };
       }
+      const timer = (run.status as RunRow['status']) === 'waiting' ? ((run.state as WaitState).__timer ?? null) : null;
+      const timerKey = `run:${run.id}`;
+      let timerJob: string | null = null;
       try {
-        const sent = await this.runs.commitStep(run, prevSteps, log, result.effects ?? []);
+        const sent = await this.runs.commitStep(run, prevSteps, log, result.effects ?? [], async (m) => {
+          if (hadTimer) await this.jobs.deleteInTransaction(m, timerKey, TIMER_JOB);
+          if (timer) {
+            const data: TimerData = { key: timerKey, tenantId: run.tenantId, runId: run.id, token: timer.token };
+            timerJob = await this.jobs.insertInTransaction(m, TIMER_JOB, timer.at, data);
+          }
+        });
+        if (timerJob && timer) this.jobs.notify(TIMER_JOB, timerJob, timer.at);
         if (sent.length) {
           for (const m of sent) this.realtime.emit(m.tenantId, 'message_created', { message: toMessageJson(m, (id) => `/api/v1/media/${id}`) });
           this.dispatcher.kick();
@@ -181,27 +236,56 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
         if (e instanceof StaleRunError) return run;
         throw e;
       }
+      // simulations do not wait for time: a delay is over at once
+      if ((run.status as RunRow['status']) === 'waiting' && run.mode === 'simulation' && (run.state as WaitState).__wait === 'time') {
+        run.status = 'running';
+        resuming = true;
+        wake = 'time';
+        continue;
+      }
       if (run.status !== 'running') return run;
     }
   }
 
+  /** The published version and first trigger of flow `flowId` of the tenant, for `flow.goto`. */
+  private async gotoTarget(tenantId: string, flowId: string) {
+    const flow = await this.flows.get(tenantId, flowId);
+    if (!flow?.publishedVersionId) return null;
+    const graph = await this.versionGraph(flow.publishedVersionId);
+    const trigger = graph.nodes.find((n) => this.registry.get(n.type)?.trigger);
+    return trigger ? { flowId: flow.id, versionId: flow.publishedVersionId, graph, trigger } : null;
+  }
+
   /** Applies a node's result to the run in memory; returns the step's log entry. */
-  private apply(run: RunRow, graph: FlowGraph, node: FlowNode | null, result: NodeResult, started: number): StepLog {
+  private apply(run: RunRow, graph: FlowGraph, node: FlowNode | null, result: NodeResult, started: number, target: { flowId: string; versionId: string; graph: FlowGraph; trigger: FlowNode } | null): StepLog {
     run.steps++;
     if (result.vars) run.vars = { ...run.vars, ...result.vars };
     const effects: NodeEffect[] = result.effects ?? [];
     if (run.mode === 'simulation') {
-      for (const e of effects) if (e.kind === 'send') run.transcript.push({ from: 'bot', type: 'text', text: e.message.text });
+      for (const e of effects) if (e.kind === 'send') run.transcript.push({ from: 'bot', ...transcriptOf(e.message) });
     }
-    const log: StepLog = { nodeId: node?.id ?? String(run.currentNodeId), nodeType: node?.type ?? 'unknown', startedAt: started, finishedAt: Date.now(), outcome: 'ok', branch: null };
+    const log: StepLog = {
+      nodeId: node?.id ?? String(run.currentNodeId), nodeType: node?.type ?? 'unknown', startedAt: started, finishedAt: Date.now(), outcome: 'ok', branch: null,
+      flowId: run.flowId, versionId: run.versionId,
+    };
     const handoff = effects.some((e) => e.kind === 'handoff');
     if (result.wait && !handoff) {
       run.status = 'waiting';
-      run.state = result.state ?? {};
+      const at = result.wait.for === 'time' ? result.wait.at : result.wait.timeoutMs ? log.finishedAt + result.wait.timeoutMs : null;
+      const wait: WaitState = { __wait: result.wait.for, ...(at !== null && run.mode === 'live' ? { __timer: { token: newId(), at } } : {}) };
+      run.state = { ...(result.state ?? {}), ...wait };
       log.outcome = 'waiting';
       return log;
     }
     run.state = {};
+    if (target) {
+      log.branch = 'goto';
+      run.flowId = target.flowId;
+      if (run.mode === 'live') run.versionId = target.versionId;
+      else run.graph = target.graph;
+      run.currentNodeId = target.trigger.id;
+      return log;
+    }
     if (handoff || result.end || !result.output) {
       run.status = handoff ? 'handed_off' : 'completed';
       return log;
@@ -225,7 +309,7 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
     return log;
   }
 
-  private context(run: RunRow, node: FlowNode, contact: Contact, message: NodeMessage | null): NodeContext<any> {
+  private context(run: RunRow, node: FlowNode, contact: Contact, message: NodeMessage | null, wake?: 'message' | 'time'): NodeContext<any> {
     const scope = { vars: run.vars, contact: contact as unknown as Record<string, unknown>, message: message as unknown as Record<string, unknown> | null };
     return {
       config: node.config,
@@ -238,16 +322,96 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
       render: (t: string) => render(t, scope),
       runCode: (code: string) => this.sandbox.run(code, { vars: run.vars, contact: contact as unknown as Record<string, unknown>, message: message as unknown as Record<string, unknown> | null }),
       simulation: run.mode === 'simulation',
+      wake,
+      now: Date.now(),
+      http: (req) => this.http.request(req),
+      ...this.registry.capabilitiesOf(node.type),
     };
+  }
+
+  /** A delay or question timeout is over: resumes the run if it still waits on that timer. */
+  async timerFired(d: TimerData): Promise<void> {
+    const run = await this.runs.get(d.tenantId, d.runId);
+    if (!run || run.status !== 'waiting' || (run.state as WaitState).__timer?.token !== d.token) return;
+    await this.serial(run.chatId ?? run.id, async () => {
+      const fresh = await this.runs.get(d.tenantId, d.runId);
+      if (!fresh || fresh.status !== 'waiting' || (fresh.state as WaitState).__timer?.token !== d.token) return;
+      await this.advance(fresh, await this.graphOf(fresh), null, true, 'time');
+    });
+  }
+
+  /**
+   * Keeps the agenda jobs of a flow's `trigger.schedule` nodes in line with its running version:
+   * none when the flow is disabled, unpublished or deleted. Called after publish, rollback,
+   * enable/disable and delete.
+   */
+  async syncSchedules(tenantId: string, flowId: string): Promise<void> {
+    await this.jobs.agenda.cancel({ name: SCHEDULE_JOB, data: { flowId } });
+    const flow = await this.flows.get(tenantId, flowId);
+    if (!flow?.enabled || !flow.publishedVersionId) return;
+    const graph = await this.versionGraph(flow.publishedVersionId);
+    for (const node of graph.nodes) {
+      if (node.type !== 'trigger.schedule') continue;
+      const c = node.config as unknown as ScheduleConfig;
+      const data: ScheduleData = { key: `schedule:${flowId}:${node.id}`, tenantId, flowId, nodeId: node.id };
+      if (c.cron) await this.jobs.every(c.cron, SCHEDULE_JOB, data, { timezone: c.timezone ?? 'UTC' });
+      else if (c.at && Date.parse(c.at) > Date.now()) await this.jobs.schedule(new Date(Date.parse(c.at)), SCHEDULE_JOB, data);
+    }
+  }
+
+  /** A schedule fired: one contact-less run, or one run per matching open chat. Returns the runs started. */
+  async scheduleFired(d: ScheduleData): Promise<number> {
+    const flow = await this.flows.get(d.tenantId, d.flowId);
+    if (!flow?.enabled || !flow.publishedVersionId) return 0;
+    const graph = await this.versionGraph(flow.publishedVersionId);
+    const node = this.matchTrigger(graph, { kind: 'schedule', nodeId: d.nodeId });
+    if (!node) return 0;
+    const c = node.config as unknown as ScheduleConfig;
+    const base = { tenantId: d.tenantId, flowId: flow.id, versionId: flow.publishedVersionId, mode: 'live' as const, node, messageId: null };
+    if (c.target !== 'open_chats') {
+      const run = this.newRun({ ...base, chatId: null, contactId: null, channelId: null });
+      if (!(await this.runs.insert(run))) return 0;
+      await this.serial(run.id, async () => void (await this.advance(run, graph, null, false)));
+      return 1;
+    }
+    let n = 0;
+    for (const chat of await this.runs.chatsForSchedule(d.tenantId, { channelIds: c.channelIds ?? [], tags: c.tags ?? [], limit: c.limit ?? 500 })) {
+      const run = this.newRun({ ...base, chatId: chat.id, contactId: chat.contactId, channelId: chat.channelId });
+      if (!(await this.runs.insert(run))) continue; // the chat got an active run meanwhile
+      n++;
+      await this.serial(chat.id, async () => void (await this.advance(run, graph, null, false))).catch((err) => this.log.error({ err, runId: run.id }, 'scheduled run failed'));
+    }
+    return n;
+  }
+
+  /**
+   * `POST /webhooks/flows/:flowId`: starts a contact-less run of the flow's `trigger.webhook`
+   * whose secret matches, with the JSON body in `vars.body`; answers once the run waits or ends.
+   * Returns null when the flow does not exist, is not enabled, or has no webhook trigger;
+   * `{secretOk: false}` for a wrong secret.
+   */
+  async webhook(flowId: string, secret: string | null, body: unknown): Promise<{ runId: string; status: string } | { secretOk: false } | null> {
+    const flow = await this.flows.byIdAnyTenant(flowId);
+    if (!flow?.enabled || !flow.publishedVersionId) return null;
+    const graph = await this.versionGraph(flow.publishedVersionId);
+    if (!graph.nodes.some((n) => n.type === 'trigger.webhook')) return null;
+    const node = this.matchTrigger(graph, { kind: 'webhook', secret, body });
+    if (!node) return { secretOk: false };
+    const run = this.newRun({ tenantId: flow.tenantId, flowId: flow.id, versionId: flow.publishedVersionId, mode: 'live', chatId: null, contactId: null, channelId: null, node, messageId: null });
+    run.vars = { body };
+    await this.runs.insert(run);
+    let done = run;
+    await this.serial(run.id, async () => void (done = await this.advance(run, graph, null, false)));
+    return { runId: run.id, status: done.status };
   }
 
   /** Continues live runs left `running` by a crash (after STALE_AFTER_MS). */
   async recoverStale(): Promise<number> {
     let n = 0;
     for (const run of await this.runs.stale(Date.now() - STALE_AFTER_MS)) {
-      if (!run.chatId || !(await this.runs.claim(run))) continue;
+      if (!(await this.runs.claim(run))) continue;
       n++;
-      await this.serial(run.chatId, async () => {
+      await this.serial(run.chatId ?? run.id, async () => {
         const fresh = await this.runs.get(run.tenantId, run.id);
         if (fresh?.status === 'running') await this.advance(fresh, await this.graphOf(fresh), null, false);
       }).catch((err) => this.log.error({ err, runId: run.id }, 'run recovery failed'));
@@ -273,5 +437,21 @@ export class FlowEngine implements OnApplicationBootstrap, OnApplicationShutdown
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.drain();
+  }
+}
+
+/** A transcript line for a sent message (simulations). */
+function transcriptOf(m: Extract<NodeEffect, { kind: 'send' }>['message']): { type: string; text: string } {
+  switch (m.type) {
+    case 'text':
+      return { type: 'text', text: m.text };
+    case 'template':
+      return { type: 'template', text: `[template ${m.template.name} (${m.template.language})]` };
+    case 'interactive': {
+      const options = m.interactive.kind === 'buttons' ? (m.interactive.buttons ?? []) : (m.interactive.sections ?? []).flatMap((s) => s.rows);
+      return { type: 'interactive', text: `${m.interactive.body} [${options.map((o) => o.title).join(' | ')}]` };
+    }
+    default:
+      return { type: m.type, text: m.caption ? `${m.caption} (${m.url})` : m.url };
   }
 }

@@ -79,7 +79,8 @@ export interface FlowExport {
 /** One line of a simulation transcript. */
 export interface TranscriptLine {
   from: 'bot' | 'contact';
-  type: 'text';
+  /** `text`, or the bot's `image`, `video`, `audio`, `document`, `template`, `interactive` (described in `text`). */
+  type: string;
   text: string;
 }
 

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { SandboxModule } from '../sandbox/sandbox.module.js';
 import { FlowEngine } from './engine.js';
+import { FlowWebhooksController } from './flow-webhooks.controller.js';
 import { FlowNodeTypesController, FlowsController } from './flows.controller.js';
 import { FlowsRepository } from './flows.repository.js';
 import { FlowsService } from './flows.service.js';
@@ -15,7 +16,7 @@ import { RunsRepository } from './runs.repository.js';
 @Global()
 @Module({
   imports: [ChannelsModule, SandboxModule],
-  controllers: [FlowsController, FlowNodeTypesController],
+  controllers: [FlowsController, FlowNodeTypesController, FlowWebhooksController],
   providers: [NodeRegistry, FlowsRepository, RunsRepository, FlowEngine, FlowsService],
   exports: [FlowEngine, NodeRegistry],
 })

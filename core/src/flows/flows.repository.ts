@@ -75,6 +75,12 @@ export class FlowsRepository {
     return rows.length ? toFlow(rows[0]) : null;
   }
 
+  /** A flow by id in any tenant (public flow webhooks carry only the flow id). */
+  async byIdAnyTenant(id: string): Promise<FlowRow | null> {
+    const rows = await this.db.manager.query(`SELECT ${FLOW_COLS} FROM flows WHERE id = ?`, [id]);
+    return rows.length ? toFlow(rows[0]) : null;
+  }
+
   /** Flows newest first, `limit + 1` rows; `cursor` is the last id seen. */
   async list(tenantId: string, limit: number, cursor: string | null): Promise<FlowRow[]> {
     const rows = await this.db.manager.query(

@@ -69,6 +69,7 @@ export class FlowsService {
     const flow = await this.load(auth, id);
     if (patch.enabled && !flow.publishedVersionId) throw FlowErrors.notPublished(id);
     await this.repo.update(auth.tenantId, id, patch);
+    if (patch.enabled !== undefined) await this.engine.syncSchedules(auth.tenantId, id);
     return this.get(auth, id);
   }
 
@@ -79,6 +80,7 @@ export class FlowsService {
     const errors = validateGraph(flow.draft, this.registry);
     if (errors.length) throw FlowErrors.invalid(errors);
     const v = await this.repo.publish(auth.tenantId, id, flow.draft, note, auth.userId);
+    await this.engine.syncSchedules(auth.tenantId, id);
     return this.versionJson(v, v.id, true);
   }
 
@@ -103,6 +105,7 @@ export class FlowsService {
     const v = await this.repo.version(auth.tenantId, id, version);
     if (!v) throw notFound('FlowVersion', String(version));
     await this.repo.update(auth.tenantId, id, { publishedVersionId: v.id });
+    await this.engine.syncSchedules(auth.tenantId, id);
     return this.get(auth, id);
   }
 
@@ -110,6 +113,7 @@ export class FlowsService {
     assertCan(auth.role, 'delete', 'Flow');
     await this.load(auth, id);
     await this.repo.delete(auth.tenantId, id);
+    await this.engine.syncSchedules(auth.tenantId, id);
   }
 
   /** Drop-off analytics of the flow's live runs (all versions). */

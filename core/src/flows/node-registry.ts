@@ -3,7 +3,7 @@
  * Configs are validated against each type's JSON Schema (compiled once with zod).
  */
 import { Injectable } from '@nestjs/common';
-import { describeNode, type NodeDefinition, type NodeDescriptor } from '@parley/sdk';
+import { describeNode, type NodeContext, type NodeDefinition, type NodeDescriptor } from '@parley/sdk';
 import { z } from 'zod';
 import { BUILTIN_NODES } from './nodes/index.js';
 
@@ -11,6 +11,8 @@ import { BUILTIN_NODES } from './nodes/index.js';
 export class NodeRegistry {
   private readonly defs = new Map<string, NodeDefinition>();
   private readonly validators = new Map<string, z.ZodType>();
+  private readonly capabilities = new Map<string, Partial<Pick<NodeContext<unknown>, 'http' | 'setting'>>>();
+  private readonly owners = new Map<string, string>();
 
   constructor() {
     for (const d of BUILTIN_NODES) this.add(d);
@@ -20,11 +22,23 @@ export class NodeRegistry {
    * Adds a node type. Plugin nodes must be namespaced with the plugin's id.
    * @throws Error on a duplicate type, a wrong namespace or an unusable config schema.
    */
-  add(def: NodeDefinition, pluginId?: string): void {
+  add(def: NodeDefinition, pluginId?: string, capabilities?: Partial<Pick<NodeContext<unknown>, 'http' | 'setting'>>): void {
     if (this.defs.has(def.type)) throw new Error(`Node type "${def.type}" is already registered`);
     if (pluginId && !def.type.startsWith(`${pluginId}.`)) throw new Error(`Node type "${def.type}" of plugin ${pluginId} must be named "${pluginId}.<name>"`);
     this.validators.set(def.type, z.fromJSONSchema(def.configSchema as Parameters<typeof z.fromJSONSchema>[0]));
     this.defs.set(def.type, def);
+    if (pluginId) this.owners.set(def.type, pluginId);
+    if (capabilities) this.capabilities.set(def.type, capabilities);
+  }
+
+  /** Host capabilities that replace the defaults in a plugin node's context (scoped HTTP, granted settings). */
+  capabilitiesOf(type: string): Partial<Pick<NodeContext<unknown>, 'http' | 'setting'>> {
+    return this.capabilities.get(type) ?? {};
+  }
+
+  /** The plugin that registered `type` (undefined for built-ins). */
+  ownerOf(type: string): string | undefined {
+    return this.owners.get(type);
   }
 
   get(type: string): NodeDefinition | undefined {

@@ -4,7 +4,8 @@
  * chat tags, handoff pauses, contact fields), all written in one transaction per step.
  */
 import { Injectable } from '@nestjs/common';
-import type { NodeEffect } from '@parley/sdk';
+import { createHash } from 'node:crypto';
+import type { NodeEffect, NodeOutMessage } from '@parley/sdk';
 import type { EntityManager } from 'typeorm';
 import { asRow } from '../database/columns.js';
 import { Database } from '../database/database.service.js';
@@ -54,6 +55,9 @@ export interface StepLog {
   outcome: 'ok' | 'waiting' | 'error';
   branch: string | null;
   error?: { code: string; message: string } | null;
+  /** The flow/version the node belongs to (differs from the run's after a `flow.goto`). */
+  flowId?: string;
+  versionId?: string | null;
 }
 
 /** An inbound message with what the engine needs of its chat. */
@@ -164,7 +168,7 @@ export class RunsRepository {
    * run's step counter (`prevSteps`). @throws StaleRunError when another worker moved it.
    * Returns the bot messages queued by the step.
    */
-  async commitStep(run: RunRow, prevSteps: number, log: StepLog | null, effects: NodeEffect[]): Promise<MessageEntity[]> {
+  async commitStep(run: RunRow, prevSteps: number, log: StepLog | null, effects: NodeEffect[], extra?: (m: EntityManager) => Promise<void>): Promise<MessageEntity[]> {
     return this.db.transaction(async (m) => {
       const finished = FINISHED.includes(run.status);
       const now = Date.now();
@@ -182,9 +186,10 @@ export class RunsRepository {
       if (log) {
         await m.query(
           'INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, version_id, node_id, node_type, started_at, finished_at, outcome, branch, error_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-          [newId(), run.tenantId, run.id, run.flowId, run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null)],
+          [newId(), run.tenantId, run.id, log.flowId ?? run.flowId, log.versionId !== undefined ? log.versionId : run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null)],
         );
       }
+      if (extra) await extra(m);
       return run.mode === 'live' && run.chatId ? this.applyEffects(m, run, effects) : [];
     });
   }
@@ -192,7 +197,8 @@ export class RunsRepository {
   private async applyEffects(m: EntityManager, run: RunRow, effects: NodeEffect[]): Promise<MessageEntity[]> {
     const sent: MessageEntity[] = [];
     for (const e of effects) {
-      if (e.kind === 'send') sent.push(await this.queueBotMessage(m, run, e.message.text));
+      if (e.kind === 'send') sent.push(await this.queueBotMessage(m, run, e.message));
+      else if (e.kind === 'assign') await this.assign(m, run.tenantId, run.chatId!, e);
       else if (e.kind === 'tag') await this.tag(m, run.tenantId, run.chatId!, e.add ?? [], e.remove ?? []);
       else if (e.kind === 'handoff') await this.handoff(m, run.tenantId, run.chatId!, e.assigneeId ?? null);
       else if (e.kind === 'contact.update' && run.contactId) await this.updateContact(m, run.tenantId, run.contactId, e.fields);
@@ -200,17 +206,67 @@ export class RunsRepository {
     return sent;
   }
 
-  /** Stores a bot text `queued`, like ChatsService.send does for agents; the dispatcher sends it. */
-  private async queueBotMessage(m: EntityManager, run: RunRow, text: string): Promise<MessageEntity> {
+  /** Stores a bot message `queued`, like ChatsService.send does for agents; the dispatcher sends it. */
+  private async queueBotMessage(m: EntityManager, run: RunRow, out: NodeOutMessage): Promise<MessageEntity> {
     const now = Date.now();
+    const content: Record<string, unknown> = { flowId: run.flowId, runId: run.id };
+    let text: string | null = null;
+    let media: MessageEntity['media'] = null;
+    if (out.type === 'text') text = out.text;
+    else if (out.type === 'template') content.template = out.template;
+    else if (out.type === 'interactive') (content.interactive = out.interactive), (text = out.interactive.body);
+    else (media = { providerUrl: out.url, caption: out.caption, filename: out.filename } as MessageEntity['media']), (text = out.caption ?? null);
     const msg = Object.assign(new MessageEntity(), {
       id: newId(), tenantId: run.tenantId, chatId: run.chatId!, channelId: run.channelId!, direction: 'out', senderType: 'bot', senderId: null,
-      type: 'text', text, media: null, content: { flowId: run.flowId, runId: run.id }, status: 'queued', error: null, externalId: null, replyToExternalId: null,
+      type: out.type, text, media, content, status: 'queued', error: null, externalId: null, replyToExternalId: null,
       reactionToId: null, createdAt: now, providerAt: null, sentAt: null, deliveredAt: null, readAt: null, failedAt: null, attempts: 0, nextAttemptAt: null, leaseUntil: null,
     } satisfies Partial<MessageEntity>);
     await m.insert(MessageEntity, asRow(msg));
-    await m.update(ChatEntity, { tenantId: run.tenantId, id: run.chatId! }, { lastMessageAt: now, lastMessagePreview: previewOf('text', text), updatedAt: now });
+    const preview = previewOf(out.type, text ?? (out.type === 'template' ? out.template.name : null));
+    await m.update(ChatEntity, { tenantId: run.tenantId, id: run.chatId! }, { lastMessageAt: now, lastMessagePreview: preview, updatedAt: now });
     return msg;
+  }
+
+  /**
+   * `chat.assign`: a given user of the tenant, or among the candidates (the listed users, else
+   * the tenant's users with the role) the next one round-robin or the one with fewest open chats.
+   */
+  private async assign(m: EntityManager, tenantId: string, chatId: string, e: Extract<NodeEffect, { kind: 'assign' }>): Promise<void> {
+    const users: { id: string; role: string }[] = await m.query('SELECT id, role FROM users WHERE tenant_id = ? ORDER BY id', [tenantId]);
+    let pool = users.filter((u) => (e.candidates?.length ? e.candidates.includes(u.id) : !e.role || e.role === 'any' || u.role === e.role)).map((u) => u.id);
+    if (e.strategy === 'user') pool = e.userId && users.some((u) => u.id === e.userId) ? [e.userId] : [];
+    if (!pool.length) return;
+    let pick = pool[0];
+    if (e.strategy === 'least_busy') {
+      const counts: { assignee_id: string; n: number | string }[] = await m.query(
+        `SELECT assignee_id, COUNT(*) AS n FROM chats WHERE tenant_id = ? AND status = 'open' AND assignee_id IN (${pool.map(() => '?').join(',')}) GROUP BY assignee_id`,
+        [tenantId, ...pool],
+      );
+      const load = new Map(counts.map((c) => [c.assignee_id, Number(c.n)]));
+      pick = pool.reduce((best, id) => ((load.get(id) ?? 0) < (load.get(best) ?? 0) ? id : best), pool[0]);
+    } else if (e.strategy === 'round_robin') {
+      const scope = createHash('sha256').update(e.candidates?.length ? [...e.candidates].sort().join(',') : `role:${e.role ?? 'agent'}`).digest('hex').slice(0, 64);
+      const lock = this.db.dialect === 'mysql' ? ' FOR UPDATE' : '';
+      const cur = await m.query(`SELECT last_user_id FROM flow_assign_cursors WHERE tenant_id = ? AND scope_key = ?${lock}`, [tenantId, scope]);
+      const last = cur[0]?.last_user_id as string | undefined;
+      pick = pool.find((id) => last !== undefined && id > last) ?? pool[0];
+      if (cur.length) await m.query('UPDATE flow_assign_cursors SET last_user_id = ?, updated_at = ? WHERE tenant_id = ? AND scope_key = ?', [pick, Date.now(), tenantId, scope]);
+      else await m.query(this.db.insertIgnore('flow_assign_cursors', ['tenant_id', 'scope_key', 'last_user_id', 'updated_at'], 1), [tenantId, scope, pick, Date.now()]);
+    }
+    await m.update(ChatEntity, { tenantId, id: chatId }, { assigneeId: pick, status: 'open', updatedAt: Date.now() });
+  }
+
+  /** Open, unassigned chats without an active run or a bot pause (for scheduled flows). */
+  async chatsForSchedule(tenantId: string, f: { channelIds: string[]; tags: string[]; limit: number }): Promise<{ id: string; contactId: string; channelId: string }[]> {
+    const where = ["c.tenant_id = ?", "c.status = 'open'", 'c.assignee_id IS NULL', 'NOT EXISTS (SELECT 1 FROM flow_runs r WHERE r.active_chat_key = c.id)', 'NOT EXISTS (SELECT 1 FROM flow_chat_pauses p WHERE p.chat_id = c.id)'];
+    const params: unknown[] = [tenantId];
+    if (f.channelIds.length) (where.push(`c.channel_id IN (${f.channelIds.map(() => '?').join(',')})`), params.push(...f.channelIds));
+    for (const tag of f.tags) {
+      where.push('EXISTS (SELECT 1 FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.chat_id = c.id AND t.tenant_id = ? AND t.name = ?)');
+      params.push(tenantId, tag);
+    }
+    const rows = await this.db.manager.query(`SELECT c.id, c.contact_id, c.channel_id FROM chats c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${Math.max(1, Math.min(10000, f.limit | 0))}`, params);
+    return rows.map((r: any) => ({ id: r.id, contactId: r.contact_id, channelId: r.channel_id }));
   }
 
   private async tag(m: EntityManager, tenantId: string, chatId: string, add: string[], remove: string[]): Promise<void> {

@@ -21,7 +21,9 @@ export function validateGraph(graph: FlowGraph, registry: NodeRegistry): FlowVal
       errors.push({ nodeId: n.id, code: 'UNKNOWN_NODE_TYPE', message: `Unknown node type ${n.type}` });
       continue;
     }
-    for (const m of registry.configErrors(n.type, n.config)) errors.push({ nodeId: n.id, code: 'INVALID_CONFIG', message: m });
+    const configErrors = registry.configErrors(n.type, n.config);
+    for (const m of configErrors) errors.push({ nodeId: n.id, code: 'INVALID_CONFIG', message: m });
+    if (!configErrors.length) for (const m of def.validate?.(n.config) ?? []) errors.push({ nodeId: n.id, code: 'INVALID_CONFIG', message: m });
   }
   for (const e of graph.edges) {
     const src = nodes.get(e.source);

@@ -4,9 +4,13 @@ import { chatHandoff, codeJavascript, contactTag } from './actions.js';
 import { condition, flowEnd, setVariable } from './logic.js';
 import { askQuestion, sendText } from './messaging.js';
 import { abSplit, updateContactField } from './more.js';
-import { triggerKeyword, triggerMessage, triggerNewChat } from './triggers.js';
+import { triggerKeyword, triggerMessage, triggerNewChat, triggerSchedule, triggerWebhook } from './triggers.js';
+import { chatAssign, flowGoto, httpRequest, logicSwitch } from './routing.js';
+import { sendButtons, sendMedia, sendTemplate } from './send.js';
+import { businessHours, timeDelay } from './time.js';
 
 export const BUILTIN_NODES: NodeDefinition[] = [
   triggerMessage, triggerKeyword, triggerNewChat, sendText, askQuestion, condition, setVariable, contactTag, chatHandoff, codeJavascript, flowEnd,
-  abSplit, updateContactField,
+  abSplit, updateContactField, triggerSchedule, triggerWebhook, sendMedia, sendTemplate, sendButtons, logicSwitch, businessHours, chatAssign, httpRequest,
+  flowGoto, timeDelay,
 ];

@@ -46,7 +46,11 @@ interface AskConfig {
   variable: string;
   retries?: number;
   retryPrompt?: string;
+  /** Seconds to wait for an answer (after each prompt) before taking `timeout`. */
+  timeoutSeconds?: number;
 }
+
+const askWait = (c: AskConfig) => ({ for: 'message' as const, ...(c.timeoutSeconds ? { timeoutMs: c.timeoutSeconds * 1000 } : {}) });
 
 export const askQuestion = defineNode<AskConfig>({
   type: 'ask.question',
@@ -54,7 +58,7 @@ export const askQuestion = defineNode<AskConfig>({
   label: 'Ask a question',
   category: 'input',
   description:
-    "Sends the question and waits for the chat's next message; a valid answer is stored in `vars[variable]` (out). Invalid answers are re-prompted `retries` times, then the `invalid` branch is taken.",
+    "Sends the question and waits for the chat's next message; a valid answer is stored in `vars[variable]` (out). Invalid answers are re-prompted `retries` times, then the `invalid` branch is taken. With `timeoutSeconds`, no answer in time takes `timeout` (ends the run when not connected).",
   configSchema: {
     type: 'object',
     properties: {
@@ -63,24 +67,26 @@ export const askQuestion = defineNode<AskConfig>({
       variable: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
       retries: { type: 'integer', minimum: 0, maximum: 10 },
       retryPrompt: { type: 'string', minLength: 1, maxLength: 4096 },
+      timeoutSeconds: { type: 'integer', minimum: 1, maximum: 30 * 86400 },
     },
     required: ['question', 'capture', 'variable'],
     additionalProperties: false,
   },
   defaults: { question: '', capture: 'text', variable: 'answer', retries: 2 },
-  outputs: ['out', 'invalid'],
+  outputs: ['out', 'invalid', 'timeout'],
   waits: true,
   execute: (ctx): NodeResult => ({
     effects: [{ kind: 'send', message: { type: 'text', text: ctx.render(ctx.config.question) } }],
-    wait: { for: 'message' },
+    wait: askWait(ctx.config),
     state: { tries: 0 },
   }),
   resume: (ctx): NodeResult => {
+    if (ctx.wake === 'time') return { output: 'timeout' };
     const value = captureAnswer(ctx.config.capture, ctx.message?.text);
     if (value !== undefined) return { output: 'out', vars: { [ctx.config.variable]: value } };
     const tries = Number(ctx.state.tries ?? 0) + 1;
     if (tries > (ctx.config.retries ?? 2)) return { output: 'invalid' };
     const prompt = ctx.config.retryPrompt ? ctx.render(ctx.config.retryPrompt) : `Sorry, I didn't get that. ${ctx.render(ctx.config.question)}`;
-    return { effects: [{ kind: 'send', message: { type: 'text', text: prompt } }], wait: { for: 'message' }, state: { tries } };
+    return { effects: [{ kind: 'send', message: { type: 'text', text: prompt } }], wait: askWait(ctx.config), state: { tries } };
   },
 });
