@@ -1,0 +1,275 @@
+/**
+ * The inbox in a real browser (issue 3 checks): playwright-core + Debian's Chromium against
+ * a real Parley on SQLite with the fake Graph API. Saves screenshots to docs/screenshots/.
+ * Run with `npm run test:browser` (after `npm run build`).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, connectWhatsApp, eventually, postWhatsApp, startTestParley, textWebhook, type TestParley } from './harness.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = join(ROOT, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PASSWORD = 'correct horse battery';
+/** A real 96×64 PNG (a teal gradient), so the image bubble has something to show. */
+function makePng(w = 96, h = 64): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set([15 + x, 118 + y, 110 + (x >> 1)], y * (w * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+const PNG = makePng();
+
+let t: TestParley;
+let browser: Browser;
+let page: Page;
+let token: string;
+let userId: string;
+let email: string;
+let phoneNumberId: string;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `inbox-${name}.png`) });
+const A = (method: string, path: string, body?: unknown) => api(t.url, method, path, { token, body });
+
+/** A WhatsApp message webhook with any message part (`{type, <type>: {...}}`), optionally replying to `contextId`. */
+function messageWebhook(from: string, name: string, part: Record<string, unknown>, contextId?: string) {
+  const body = textWebhook(phoneNumberId, from, 'x', `wamid.${randomBytes(10).toString('hex')}`, name);
+  const m = body.entry[0].changes[0].value.messages[0] as Record<string, unknown>;
+  delete m.text;
+  Object.assign(m, part);
+  if (contextId) m.context = { from, id: contextId };
+  return { body, id: m.id as string };
+}
+
+function statusWebhook(externalId: string, status: string, to: string) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: phoneNumberId }, statuses: [{ id: externalId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to }] } }] }],
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'inbox-ui/dist/index.html'))) throw new Error('inbox-ui/dist is missing: run `npm run build` first');
+  mkdirSync(SHOTS, { recursive: true });
+  t = await startTestParley({ TYPING_MS_PER_CHAR: '1', TYPING_JITTER_MS: '20' });
+  email = `ana-${randomBytes(3).toString('hex')}@example.test`;
+  const s = await api(t.url, 'POST', '/api/v1/auth/signup', { body: { tenantName: 'Lisbon Bikes', name: 'Ana Costa', email, password: PASSWORD } });
+  token = s.body.accessToken;
+  userId = s.body.user.id;
+  phoneNumberId = (await connectWhatsApp(t, token)).phoneNumberId;
+
+  // a realistic inbox: several customers, message types, a reaction and a reply, tags, a canned response
+  const seed: [string, string, string][] = [
+    ['351912000001', 'Marta Silva', 'Hi! Is the blue city bike still available in size M?'],
+    ['351912000002', 'João Pereira', 'Can I pick up my order tomorrow at 10?'],
+    ['351912000003', 'Sofia Almeida', 'Thanks, the repair was perfect 👌'],
+    ['351912000004', 'Diego Ramírez', '¿Hacen envíos a Madrid?'],
+  ];
+  for (const [from, name, text] of seed) await postWhatsApp(t.url, textWebhook(phoneNumberId, from, text, undefined, name));
+  const first = textWebhook(phoneNumberId, '351912000001', 'Also, do you have a rear rack for it?', undefined, 'Marta Silva');
+  const firstId = first.entry[0].changes[0].value.messages[0].id;
+  await postWhatsApp(t.url, first);
+  await postWhatsApp(t.url, messageWebhook('351912000001', 'Marta Silva', { type: 'location', location: { latitude: 38.7223, longitude: -9.1393, name: 'Lisbon Bikes', address: 'Rua Augusta 100, Lisboa' } }).body);
+  await postWhatsApp(t.url, messageWebhook('351912000001', 'Marta Silva', { type: 'text', text: { body: 'This is where I am, near the shop' } }, firstId).body);
+  await postWhatsApp(t.url, messageWebhook('351912000001', 'Marta Silva', { type: 'reaction', reaction: { message_id: firstId, emoji: '👍' } }).body);
+  const chats = (await A('GET', '/api/v1/chats')).body.data as { id: string; contact: { name: string } }[];
+  const marta = chats.find((c) => c.contact.name === 'Marta Silva')!;
+  const stages = (await A('GET', '/api/v1/funnels')).body.data[0].stages;
+  await A('PATCH', `/api/v1/chats/${chats.find((c) => c.contact.name === 'João Pereira')!.id}`, { stageId: stages[1].id, tags: ['pickup'] });
+  await A('PATCH', `/api/v1/chats/${chats.find((c) => c.contact.name === 'Sofia Almeida')!.id}`, { stageId: stages[2].id, tags: ['repair'] });
+  await A('PATCH', `/api/v1/chats/${marta.id}`, { tags: ['vip'] });
+  const tags = (await A('GET', '/api/v1/tags')).body.data as { id: string; name: string }[];
+  const colors: Record<string, string> = { vip: '#a855f7', pickup: '#0ea5e9', repair: '#22c55e' };
+  for (const tag of tags) await A('PATCH', `/api/v1/tags/${tag.id}`, { color: colors[tag.name] });
+  await A('POST', '/api/v1/canned-responses', { shortcut: 'thanks', title: 'Thank you', text: 'Thank you {{contact.firstName}}! Anything else I can help with?' });
+  await A('POST', '/api/v1/canned-responses', { shortcut: 'hours', title: 'Opening hours', text: 'We are open Mon–Sat, 9:00–19:00.' });
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Lisbon', locale: 'en-GB' });
+  if (process.env.DEBUG_BROWSER) {
+    page.on('console', (m) => process.stderr.write(`[browser ${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => process.stderr.write(`[browser error] ${e.stack ?? e.message}\n`));
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+const bodyScrollsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+
+describe('inbox in Chromium', () => {
+  it('signs in, and the session survives a reload', async () => {
+    await page.goto(`${t.url}/inbox/`);
+    await page.waitForSelector('form.signin-card');
+    await shot('sign-in');
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=board] .board-card');
+    await page.reload();
+    await page.waitForSelector('[data-testid=board] .board-card');
+    expect(await page.locator('.board-column').count()).toBe(4);
+  });
+
+  it('shows a new WhatsApp chat on the funnels board within a second, live', async () => {
+    await page.waitForTimeout(300); // socket connected
+    await postWhatsApp(t.url, textWebhook(phoneNumberId, '351912000099', 'Olá! Do you rent e-bikes for the weekend?', undefined, 'Beatriz Santos'));
+    const card = page.locator('.board-column').first().locator('.board-card', { hasText: 'Beatriz Santos' });
+    await card.waitFor({ timeout: 1000 });
+    expect(await card.locator('.unread-badge').textContent()).toBe('1');
+    await expect.poll(() => page.title()).toMatch(/^\(\d+\) Parley$/);
+    await shot('board');
+  });
+
+  it('opens the chat, replies with Enter, and the ticks follow the statuses', async () => {
+    await page.locator('.board-card', { hasText: 'Beatriz Santos' }).click();
+    await page.waitForSelector('[data-testid=messages] .msg-row.in');
+    const chatId = page.url().split('/').pop()!;
+    await eventually(async () => (await A('GET', `/api/v1/chats/${chatId}`)).body.unreadCount === 0);
+    await page.fill('[data-testid=composer-input]', 'Yes! E-bikes are €35 per day.');
+    await page.press('[data-testid=composer-input]', 'Enter');
+    const [send] = await t.graph.waitForRequests((r) => r.body?.type === 'text' && r.body?.text?.body === 'Yes! E-bikes are €35 per day.', 1, 10_000);
+    expect(send.body.to).toBe('+351912000099');
+    const out = page.locator('.msg-row.out', { hasText: 'Yes! E-bikes are €35 per day.' });
+    await out.locator('.ticks[data-status=sent]').waitFor({ timeout: 10_000 });
+    const sent = (await A('GET', `/api/v1/chats/${chatId}/messages`)).body.data[0];
+    await postWhatsApp(t.url, statusWebhook(sent.externalId, 'delivered', '351912000099'));
+    await out.locator('.ticks[data-status=delivered]').waitFor({ timeout: 5000 });
+    await postWhatsApp(t.url, statusWebhook(sent.externalId, 'read', '351912000099'));
+    await out.locator('.ticks[data-status=read]').waitFor({ timeout: 5000 });
+  });
+
+  it('inserts a canned response with / and sends it', async () => {
+    await page.fill('[data-testid=composer-input]', '/tha');
+    await page.waitForSelector('[data-testid=canned-menu] li');
+    await page.press('[data-testid=composer-input]', 'Enter');
+    await expect.poll(() => page.inputValue('[data-testid=composer-input]')).toBe('Thank you Beatriz! Anything else I can help with?');
+    await page.press('[data-testid=composer-input]', 'Enter');
+    await t.graph.waitForRequests((r) => r.body?.text?.body === 'Thank you Beatriz! Anything else I can help with?', 1, 10_000);
+  });
+
+  it('attaches an image and sends it', async () => {
+    await page.setInputFiles('[data-testid=file-input]', { name: 'e-bike.png', mimeType: 'image/png', buffer: PNG });
+    await page.waitForSelector('.attachment-chip >> text=e-bike.png');
+    await page.fill('[data-testid=composer-input]', 'Here is the model');
+    await page.click('[data-testid=send]');
+    const [img] = await t.graph.waitForRequests((r) => r.body?.type === 'image', 1, 10_000);
+    expect(img.body.image).toMatchObject({ caption: 'Here is the model' });
+    expect(img.body.image.link).toMatch(/\/api\/v1\/media\/.+\?sig=/);
+    const img2 = page.locator('.msg-row.out[data-type=image] img');
+    await img2.waitFor();
+    await expect.poll(() => img2.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(96);
+  });
+
+  it('adds an internal note that is never sent', async () => {
+    const before = t.graph.sentMessages().length;
+    await page.click('[data-testid=note-tab]');
+    await page.fill('[data-testid=composer-input]', 'Wants the weekend deal — check stock on Friday');
+    await page.press('[data-testid=composer-input]', 'Enter');
+    await page.locator('.note-row', { hasText: 'check stock on Friday' }).waitFor();
+    await page.waitForTimeout(300);
+    expect(t.graph.sentMessages().length).toBe(before);
+  });
+
+  it('tags and assigns the chat', async () => {
+    const chatId = page.url().split('/').pop()!;
+    if (!(await page.locator('.side-panel').isVisible())) await page.click('[data-testid=toggle-panel]');
+    await page.fill('[data-testid=tag-input]', 'weekend');
+    await page.press('[data-testid=tag-input]', 'Enter');
+    await page.locator('.side-panel .tag-chip', { hasText: 'weekend' }).waitFor();
+    await page.selectOption('[data-testid=assignee-select]', userId);
+    await eventually(async () => {
+      const c = (await A('GET', `/api/v1/chats/${chatId}`)).body;
+      return c.tags.includes('weekend') && c.assigneeId === userId;
+    });
+    await page.click('[data-testid=composer-input]');
+    await shot('conversation');
+  });
+
+  it('shows reactions on their target and replies quoting the original', async () => {
+    await page.click('[data-testid=nav-list]');
+    await page.locator('.chat-list-item', { hasText: 'Marta Silva' }).locator('a').click();
+    const target = page.locator('.msg-row', { hasText: 'do you have a rear rack' });
+    await target.locator('.reaction', { hasText: '👍' }).waitFor();
+    await page.locator('.msg-row', { hasText: 'near the shop' }).locator('.msg-quote', { hasText: 'rear rack' }).waitFor();
+    await page.locator('.msg-row[data-type=location] a[href*="openstreetmap"]').waitFor();
+    await shot('conversation-types');
+  });
+
+  it('bulk-resolves two chats from the list view, with filters in the URL', async () => {
+    await page.goto(`${t.url}/inbox/chats?status=open`);
+    await page.waitForSelector('[data-testid=chat-list] .chat-list-item');
+    const rows = page.locator('.chat-list-item', { hasText: /Diego Ramírez|João Pereira/ });
+    expect(await rows.count()).toBe(2);
+    for (let i = 0; i < 2; i++) await rows.nth(i).locator('.row-check').check();
+    await shot('list');
+    await page.selectOption('[data-testid=bulk-status]', 'resolved');
+    await expect.poll(async () => (await A('GET', '/api/v1/chats?status=resolved')).body.data.length).toBe(2);
+    await expect.poll(() => page.locator('.chat-list-item', { hasText: /Diego Ramírez|João Pereira/ }).count()).toBe(0);
+    await page.fill('[data-testid=search]', 'Sofia');
+    await expect.poll(() => page.url()).toContain('q=Sofia');
+    await page.locator('.chat-list-item', { hasText: 'Sofia Almeida' }).waitFor();
+    expect(await page.locator('.chat-list-item').count()).toBe(1);
+  });
+
+  it('switches to Arabic (right to left) with ?lang=ar', async () => {
+    await page.goto(`${t.url}/inbox/board?lang=ar`);
+    await page.waitForSelector('[data-testid=board] .board-card');
+    expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
+    expect(await page.locator('[data-testid=nav-board]').textContent()).toContain('مسارات المبيعات');
+    await shot('board-ar');
+    await page.click('.menu summary');
+    await page.selectOption('.menu [data-testid=language]', 'en');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('ltr');
+  });
+
+  it('works on a phone-sized screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${t.url}/inbox/board?lang=en`);
+    await page.waitForSelector('[data-testid=board] .board-card');
+    expect(await bodyScrollsSideways()).toBe(false);
+    await shot('mobile-board');
+    await page.locator('.board-card', { hasText: 'Beatriz Santos' }).click();
+    await page.waitForSelector('[data-testid=messages] .msg-row');
+    expect(await bodyScrollsSideways()).toBe(false);
+    await shot('mobile-conversation');
+  });
+
+  it('signs out', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.click('.menu summary');
+    await page.click('[data-testid=sign-out]');
+    await page.waitForSelector('form.signin-card');
+    await page.reload();
+    await page.waitForSelector('form.signin-card');
+  });
+});

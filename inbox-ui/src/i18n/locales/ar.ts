@@ -1,0 +1,35 @@
+export default {
+  app: { name: 'Parley', unreadTitle: '({{count}}) Parley', offline: 'غير متصل — جارٍ إعادة الاتصال…', loading: 'جارٍ التحميل…' },
+  nav: { board: 'مسارات المبيعات', list: 'المحادثات', signOut: 'تسجيل الخروج', language: 'اللغة', sound: 'الصوت', desktop: 'إشعارات سطح المكتب', settings: 'الإعدادات' },
+  signIn: { title: 'تسجيل الدخول إلى Parley', subtitle: 'أجب عملاءك على كل القنوات.', email: 'البريد الإلكتروني', password: 'كلمة المرور', submit: 'دخول', failed: 'البريد الإلكتروني أو كلمة المرور غير صحيحة.' },
+  board: { empty: 'لا توجد محادثات', dropHere: 'أفلت هنا', moved: 'نُقلت إلى {{stage}}', moveTo: 'نقل إلى مرحلة' },
+  list: {
+    search: 'ابحث بالاسم أو الهاتف أو نص الرسالة…', status: 'الحالة', assignee: 'المسؤول', tag: 'الوسم', channel: 'القناة', stage: 'المرحلة',
+    unreadOnly: 'غير المقروءة فقط', any: 'الكل', anyone: 'أي شخص', me: 'أنا', unassigned: 'غير مُسندة', from: 'من', to: 'إلى', clear: 'مسح عوامل التصفية',
+    empty: 'لا توجد محادثات مطابقة.', more: 'تحميل المزيد', selected_one: 'تم تحديد {{count}}', selected_other: 'تم تحديد {{count}}',
+    selectAll: 'تحديد الكل', assignMe: 'إسناد إليّ', unassign: 'إلغاء الإسناد', setStatus: 'تغيير الحالة', setStage: 'تغيير المرحلة', addTag: 'إضافة وسم', apply: 'تطبيق',
+  },
+  status: { open: 'مفتوحة', pending: 'معلّقة', resolved: 'محلولة' },
+  chat: {
+    back: 'رجوع', contact: 'جهة الاتصال', assignTo: 'المسؤول', assignMe: 'إسناد إليّ', unassigned: 'غير مُسندة', status: 'الحالة', stage: 'المرحلة', tags: 'الوسوم',
+    addTag: 'أضف وسمًا…', loadingOlder: 'جارٍ تحميل الرسائل السابقة…', start: 'بداية المحادثة', today: 'اليوم', yesterday: 'أمس',
+    note: 'ملاحظة داخلية', noteBy: 'ملاحظة من {{name}}', you: 'أنت', bot: 'روبوت', failed: 'لم تُسلَّم', retry: 'إعادة المحاولة', empty: 'اختر محادثة', newMessages: 'رسائل جديدة',
+  },
+  ticks: { queued: 'في الانتظار', sent: 'أُرسلت', delivered: 'سُلّمت', read: 'قُرئت', played: 'شُغّلت', failed: 'فشلت' },
+  composer: {
+    placeholder: 'رسالة… (/ للردود الجاهزة)',
+    hint: 'Enter للإرسال · Shift+Enter لسطر جديد · / لإدراج رد جاهز',
+    notePlaceholder: 'اكتب ملاحظة داخلية — يراها فريقك فقط',
+    reply: 'رد', note: 'ملاحظة', send: 'إرسال', addNote: 'إضافة ملاحظة', attach: 'إرفاق ملف', emoji: 'رموز تعبيرية', uploading: 'جارٍ رفع {{name}}…',
+    caption: 'تعليق (اختياري)', removeAttachment: 'إزالة المرفق', noCanned: 'لا يوجد رد جاهز مطابق',
+    windowClosed: 'أُغلقت نافذة خدمة العملاء (24 ساعة): آخر رسالة من العميل كانت {{when}}. يسمح واتساب الآن بالقوالب المعتمدة فقط؛ الملاحظات ما زالت متاحة.',
+    sendFailed: 'تعذّر الإرسال: {{reason}}',
+  },
+  contact: { title: 'جهة الاتصال', name: 'الاسم', phone: 'الهاتف', email: 'البريد الإلكتروني', channel: 'القناة', attributes: 'السمات', notes: 'الملاحظات', previous: 'المحادثات السابقة', edit: 'تعديل', save: 'حفظ', cancel: 'إلغاء', none: 'لا شيء', addAttribute: 'إضافة سمة', key: 'المفتاح', value: 'القيمة' },
+  bubble: {
+    image: 'صورة', audio: 'صوت', video: 'فيديو', document: 'مستند', sticker: 'ملصق', location: 'الموقع', openMap: 'فتح في الخريطة',
+    contacts: 'بطاقة جهة اتصال', template: 'قالب', unsupported: 'نوع الرسالة هذا غير مدعوم بعد', mediaPending: 'جارٍ التنزيل…', mediaFailed: 'تعذّر تنزيل الملف',
+    download: 'تنزيل', replyTo: 'ردًا على', button: 'رد بزر', list: 'رد من قائمة', close: 'إغلاق',
+  },
+  time: { justNow: 'الآن' },
+} as const;

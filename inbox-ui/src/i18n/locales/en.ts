@@ -1,0 +1,35 @@
+export default {
+  app: { name: 'Parley', unreadTitle: '({{count}}) Parley', offline: 'Offline — reconnecting…', loading: 'Loading…' },
+  nav: { board: 'Funnels', list: 'Chats', signOut: 'Sign out', language: 'Language', sound: 'Sound', desktop: 'Desktop notifications', settings: 'Settings' },
+  signIn: { title: 'Sign in to Parley', subtitle: 'Answer your customers on every channel.', email: 'Email', password: 'Password', submit: 'Sign in', failed: 'Wrong email or password.' },
+  board: { empty: 'No chats', dropHere: 'Drop here', moved: 'Moved to {{stage}}', moveTo: 'Move to stage' },
+  list: {
+    search: 'Search name, phone or message…', status: 'Status', assignee: 'Assignee', tag: 'Tag', channel: 'Channel', stage: 'Stage',
+    unreadOnly: 'Unread only', any: 'Any', anyone: 'Anyone', me: 'Me', unassigned: 'Unassigned', from: 'From', to: 'To', clear: 'Clear filters',
+    empty: 'No chats match these filters.', more: 'Load more', selected_one: '{{count}} selected', selected_other: '{{count}} selected',
+    selectAll: 'Select all', assignMe: 'Assign to me', unassign: 'Unassign', setStatus: 'Set status', setStage: 'Set stage', addTag: 'Add tag', apply: 'Apply',
+  },
+  status: { open: 'Open', pending: 'Pending', resolved: 'Resolved' },
+  chat: {
+    back: 'Back', contact: 'Contact', assignTo: 'Assignee', assignMe: 'Assign to me', unassigned: 'Unassigned', status: 'Status', stage: 'Stage', tags: 'Tags',
+    addTag: 'Add a tag…', loadingOlder: 'Loading earlier messages…', start: 'Start of the conversation', today: 'Today', yesterday: 'Yesterday',
+    note: 'Internal note', noteBy: 'Note by {{name}}', you: 'You', bot: 'Bot', failed: 'Not delivered', retry: 'Retry', empty: 'Select a chat', newMessages: 'New messages',
+  },
+  ticks: { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', played: 'Played', failed: 'Failed' },
+  composer: {
+    placeholder: 'Message… (/ for canned responses)',
+    hint: 'Enter sends · Shift+Enter adds a new line · / inserts a canned response',
+    notePlaceholder: 'Write an internal note — only your team sees it',
+    reply: 'Reply', note: 'Note', send: 'Send', addNote: 'Add note', attach: 'Attach a file', emoji: 'Emoji', uploading: 'Uploading {{name}}…',
+    caption: 'Caption (optional)', removeAttachment: 'Remove attachment', noCanned: 'No canned response matches',
+    windowClosed: 'The 24-hour customer-service window has closed: the customer last wrote {{when}}. WhatsApp only allows approved templates now; notes still work.',
+    sendFailed: 'Could not send: {{reason}}',
+  },
+  contact: { title: 'Contact', name: 'Name', phone: 'Phone', email: 'Email', channel: 'Channel', attributes: 'Attributes', notes: 'Notes', previous: 'Previous chats', edit: 'Edit', save: 'Save', cancel: 'Cancel', none: 'None', addAttribute: 'Add attribute', key: 'Key', value: 'Value' },
+  bubble: {
+    image: 'Photo', audio: 'Audio', video: 'Video', document: 'Document', sticker: 'Sticker', location: 'Location', openMap: 'Open in map',
+    contacts: 'Contact card', template: 'Template', unsupported: 'This message type is not supported yet', mediaPending: 'Downloading…', mediaFailed: 'The file could not be downloaded',
+    download: 'Download', replyTo: 'Reply to', button: 'Button reply', list: 'List reply', close: 'Close',
+  },
+  time: { justNow: 'now' },
+} as const;

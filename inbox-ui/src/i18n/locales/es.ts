@@ -1,0 +1,35 @@
+export default {
+  app: { name: 'Parley', unreadTitle: '({{count}}) Parley', offline: 'Sin conexión — reconectando…', loading: 'Cargando…' },
+  nav: { board: 'Embudos', list: 'Chats', signOut: 'Cerrar sesión', language: 'Idioma', sound: 'Sonido', desktop: 'Notificaciones de escritorio', settings: 'Ajustes' },
+  signIn: { title: 'Inicia sesión en Parley', subtitle: 'Atiende a tus clientes en todos los canales.', email: 'Correo electrónico', password: 'Contraseña', submit: 'Entrar', failed: 'Correo o contraseña incorrectos.' },
+  board: { empty: 'Sin chats', dropHere: 'Suelta aquí', moved: 'Movido a {{stage}}', moveTo: 'Mover a etapa' },
+  list: {
+    search: 'Buscar nombre, teléfono o mensaje…', status: 'Estado', assignee: 'Asignado', tag: 'Etiqueta', channel: 'Canal', stage: 'Etapa',
+    unreadOnly: 'Solo no leídos', any: 'Cualquiera', anyone: 'Cualquiera', me: 'Yo', unassigned: 'Sin asignar', from: 'Desde', to: 'Hasta', clear: 'Quitar filtros',
+    empty: 'Ningún chat coincide con estos filtros.', more: 'Cargar más', selected_one: '{{count}} seleccionado', selected_other: '{{count}} seleccionados',
+    selectAll: 'Seleccionar todo', assignMe: 'Asignarme', unassign: 'Desasignar', setStatus: 'Cambiar estado', setStage: 'Cambiar etapa', addTag: 'Añadir etiqueta', apply: 'Aplicar',
+  },
+  status: { open: 'Abierto', pending: 'Pendiente', resolved: 'Resuelto' },
+  chat: {
+    back: 'Volver', contact: 'Contacto', assignTo: 'Asignado', assignMe: 'Asignarme', unassigned: 'Sin asignar', status: 'Estado', stage: 'Etapa', tags: 'Etiquetas',
+    addTag: 'Añadir etiqueta…', loadingOlder: 'Cargando mensajes anteriores…', start: 'Inicio de la conversación', today: 'Hoy', yesterday: 'Ayer',
+    note: 'Nota interna', noteBy: 'Nota de {{name}}', you: 'Tú', bot: 'Bot', failed: 'No entregado', retry: 'Reintentar', empty: 'Selecciona un chat', newMessages: 'Mensajes nuevos',
+  },
+  ticks: { queued: 'En cola', sent: 'Enviado', delivered: 'Entregado', read: 'Leído', played: 'Reproducido', failed: 'Fallido' },
+  composer: {
+    placeholder: 'Mensaje… (/ para respuestas rápidas)',
+    hint: 'Enter envía · Mayús+Enter añade una línea · / inserta una respuesta rápida',
+    notePlaceholder: 'Escribe una nota interna — solo la ve tu equipo',
+    reply: 'Responder', note: 'Nota', send: 'Enviar', addNote: 'Añadir nota', attach: 'Adjuntar archivo', emoji: 'Emoji', uploading: 'Subiendo {{name}}…',
+    caption: 'Pie de foto (opcional)', removeAttachment: 'Quitar adjunto', noCanned: 'Ninguna respuesta rápida coincide',
+    windowClosed: 'La ventana de atención de 24 horas se cerró: el cliente escribió por última vez {{when}}. WhatsApp solo permite plantillas aprobadas; las notas siguen funcionando.',
+    sendFailed: 'No se pudo enviar: {{reason}}',
+  },
+  contact: { title: 'Contacto', name: 'Nombre', phone: 'Teléfono', email: 'Correo', channel: 'Canal', attributes: 'Atributos', notes: 'Notas', previous: 'Chats anteriores', edit: 'Editar', save: 'Guardar', cancel: 'Cancelar', none: 'Ninguno', addAttribute: 'Añadir atributo', key: 'Clave', value: 'Valor' },
+  bubble: {
+    image: 'Foto', audio: 'Audio', video: 'Vídeo', document: 'Documento', sticker: 'Sticker', location: 'Ubicación', openMap: 'Abrir en el mapa',
+    contacts: 'Tarjeta de contacto', template: 'Plantilla', unsupported: 'Este tipo de mensaje aún no es compatible', mediaPending: 'Descargando…', mediaFailed: 'No se pudo descargar el archivo',
+    download: 'Descargar', replyTo: 'Respuesta a', button: 'Respuesta de botón', list: 'Respuesta de lista', close: 'Cerrar',
+  },
+  time: { justNow: 'ahora' },
+} as const;

@@ -1,0 +1,35 @@
+export default {
+  app: { name: 'Parley', unreadTitle: '({{count}}) Parley', offline: 'Sem conexão — reconectando…', loading: 'Carregando…' },
+  nav: { board: 'Funis', list: 'Conversas', signOut: 'Sair', language: 'Idioma', sound: 'Som', desktop: 'Notificações na área de trabalho', settings: 'Configurações' },
+  signIn: { title: 'Entre no Parley', subtitle: 'Atenda seus clientes em todos os canais.', email: 'E-mail', password: 'Senha', submit: 'Entrar', failed: 'E-mail ou senha incorretos.' },
+  board: { empty: 'Nenhuma conversa', dropHere: 'Solte aqui', moved: 'Movida para {{stage}}', moveTo: 'Mover para etapa' },
+  list: {
+    search: 'Buscar nome, telefone ou mensagem…', status: 'Status', assignee: 'Responsável', tag: 'Etiqueta', channel: 'Canal', stage: 'Etapa',
+    unreadOnly: 'Só não lidas', any: 'Qualquer', anyone: 'Qualquer um', me: 'Eu', unassigned: 'Sem responsável', from: 'De', to: 'Até', clear: 'Limpar filtros',
+    empty: 'Nenhuma conversa corresponde a estes filtros.', more: 'Carregar mais', selected_one: '{{count}} selecionada', selected_other: '{{count}} selecionadas',
+    selectAll: 'Selecionar todas', assignMe: 'Atribuir a mim', unassign: 'Remover responsável', setStatus: 'Mudar status', setStage: 'Mudar etapa', addTag: 'Adicionar etiqueta', apply: 'Aplicar',
+  },
+  status: { open: 'Aberta', pending: 'Pendente', resolved: 'Resolvida' },
+  chat: {
+    back: 'Voltar', contact: 'Contato', assignTo: 'Responsável', assignMe: 'Atribuir a mim', unassigned: 'Sem responsável', status: 'Status', stage: 'Etapa', tags: 'Etiquetas',
+    addTag: 'Adicionar etiqueta…', loadingOlder: 'Carregando mensagens anteriores…', start: 'Início da conversa', today: 'Hoje', yesterday: 'Ontem',
+    note: 'Nota interna', noteBy: 'Nota de {{name}}', you: 'Você', bot: 'Bot', failed: 'Não entregue', retry: 'Tentar de novo', empty: 'Selecione uma conversa', newMessages: 'Novas mensagens',
+  },
+  ticks: { queued: 'Na fila', sent: 'Enviada', delivered: 'Entregue', read: 'Lida', played: 'Reproduzida', failed: 'Falhou' },
+  composer: {
+    placeholder: 'Mensagem… (/ para respostas prontas)',
+    hint: 'Enter envia · Shift+Enter quebra linha · / insere uma resposta pronta',
+    notePlaceholder: 'Escreva uma nota interna — só sua equipe vê',
+    reply: 'Responder', note: 'Nota', send: 'Enviar', addNote: 'Adicionar nota', attach: 'Anexar arquivo', emoji: 'Emoji', uploading: 'Enviando {{name}}…',
+    caption: 'Legenda (opcional)', removeAttachment: 'Remover anexo', noCanned: 'Nenhuma resposta pronta encontrada',
+    windowClosed: 'A janela de atendimento de 24 horas fechou: o cliente escreveu pela última vez {{when}}. O WhatsApp só permite modelos aprovados agora; notas continuam funcionando.',
+    sendFailed: 'Não foi possível enviar: {{reason}}',
+  },
+  contact: { title: 'Contato', name: 'Nome', phone: 'Telefone', email: 'E-mail', channel: 'Canal', attributes: 'Atributos', notes: 'Notas', previous: 'Conversas anteriores', edit: 'Editar', save: 'Salvar', cancel: 'Cancelar', none: 'Nenhum', addAttribute: 'Adicionar atributo', key: 'Chave', value: 'Valor' },
+  bubble: {
+    image: 'Foto', audio: 'Áudio', video: 'Vídeo', document: 'Documento', sticker: 'Figurinha', location: 'Localização', openMap: 'Abrir no mapa',
+    contacts: 'Cartão de contato', template: 'Modelo', unsupported: 'Este tipo de mensagem ainda não é suportado', mediaPending: 'Baixando…', mediaFailed: 'Não foi possível baixar o arquivo',
+    download: 'Baixar', replyTo: 'Resposta a', button: 'Resposta de botão', list: 'Resposta de lista', close: 'Fechar',
+  },
+  time: { justNow: 'agora' },
+} as const;

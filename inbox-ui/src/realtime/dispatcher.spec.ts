@@ -1,0 +1,89 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { chat, message } from '../test/fixtures.js';
+import { useChatsStore } from '../stores/chats.store.js';
+import { useMessagesStore } from '../stores/messages.store.js';
+import { bind, createHandlers, type SocketLike } from './dispatcher.js';
+import { shouldNotify } from './notify.js';
+
+/** A minimal socket: `emit` plays a server event. */
+class FakeSocket implements SocketLike {
+  handlers = new Map<string, Set<(...a: any[]) => void>>();
+  on(e: string, fn: (...a: any[]) => void) {
+    (this.handlers.get(e) ?? this.handlers.set(e, new Set()).get(e)!).add(fn);
+    return this;
+  }
+  off(e: string, fn?: (...a: any[]) => void) {
+    if (fn) this.handlers.get(e)?.delete(fn);
+    else this.handlers.delete(e);
+    return this;
+  }
+  emit(e: string, payload?: unknown) {
+    for (const fn of this.handlers.get(e) ?? []) fn(payload);
+  }
+}
+
+beforeEach(() => setActivePinia(createPinia()));
+
+describe('realtime dispatcher', () => {
+  it('dispatches each event into its store', () => {
+    const chats = useChatsStore();
+    const messages = useMessagesStore();
+    messages.thread('c1');
+    const noteNames = vi.fn();
+    const onInbound = vi.fn();
+    const fetchChat = vi.fn();
+    const socket = new FakeSocket();
+    bind(socket, createHandlers({ chats, messages, tags: { noteNames }, onInbound, fetchChat }));
+
+    const c = chat({ id: 'c1', tags: ['vip'], unreadCount: 1 });
+    socket.emit('chat_updated', { chat: c });
+    expect(chats.byId.c1.unreadCount).toBe(1);
+    expect(noteNames).toHaveBeenCalledWith(['vip']);
+
+    const m = message({ chatId: 'c1' });
+    socket.emit('message_created', { message: m });
+    expect(messages.threads.c1.ids).toEqual([m.id]);
+    expect(onInbound).toHaveBeenCalledWith(m, chats.byId.c1);
+    expect(fetchChat).not.toHaveBeenCalled();
+
+    socket.emit('message_created', { message: message({ chatId: 'unknown-chat' }) });
+    expect(fetchChat).toHaveBeenCalledWith('unknown-chat');
+
+    socket.emit('message_updated', { message: { ...m, status: 'read' } });
+    expect(messages.byId[m.id].status).toBe('read');
+  });
+
+  it('does not ring for outbound messages or reactions', () => {
+    const onInbound = vi.fn();
+    const socket = new FakeSocket();
+    bind(socket, createHandlers({ chats: useChatsStore(), messages: useMessagesStore(), onInbound }));
+    socket.emit('message_created', { message: message({ direction: 'out' }) });
+    socket.emit('message_created', { message: message({ type: 'reaction' }) });
+    expect(onInbound).not.toHaveBeenCalled();
+  });
+
+  it('catches up on every reconnect but not on the first connect, and unbinds', () => {
+    const onReconnect = vi.fn();
+    const onStatus = vi.fn();
+    const socket = new FakeSocket();
+    const unbind = bind(socket, createHandlers({ chats: useChatsStore(), messages: useMessagesStore() }), { onReconnect, onStatus });
+    socket.emit('connect');
+    expect(onReconnect).not.toHaveBeenCalled();
+    socket.emit('disconnect');
+    socket.emit('connect');
+    expect(onReconnect).toHaveBeenCalledTimes(1);
+    expect(onStatus.mock.calls.map((c) => c[0])).toEqual(['connected', 'disconnected', 'connected']);
+    unbind();
+    expect([...socket.handlers.values()].every((s) => s.size === 0)).toBe(true);
+  });
+
+  it('notifies for chats that are mine or unassigned only', () => {
+    const m = message();
+    expect(shouldNotify(m, chat({ assigneeId: null }), 'me')).toBe(true);
+    expect(shouldNotify(m, chat({ assigneeId: 'me' }), 'me')).toBe(true);
+    expect(shouldNotify(m, chat({ assigneeId: 'other' }), 'me')).toBe(false);
+    expect(shouldNotify({ ...m, direction: 'out' }, undefined, 'me')).toBe(false);
+  });
+});
