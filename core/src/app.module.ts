@@ -45,10 +45,11 @@ export class AppModule {
         InfraModule.create(deps.logger, deps.registry),
         EntitlementsModule,
         JobsModule,
+        // before ChannelsModule: POST /webhooks/flows/:flowId must win over /webhooks/:type/:channelId
+        FlowsModule,
         TenancyModule,
         ChannelsModule,
         ConversationsModule,
-        FlowsModule,
         CannedModule,
       ],
     };

@@ -2,6 +2,7 @@
  * Plugin definition and the host services a plugin receives in `setup`.
  */
 import type { ChannelDefinition, PluginLogger } from './channel.js';
+import type { NodeDefinition } from './node.js';
 
 /** The SDK's contract version; a plugin's manifest `apiVersion` must equal it. */
 export const PARLEY_API_VERSION = 1;
@@ -26,6 +27,14 @@ export interface PluginHost {
   readonly pluginId: string;
   /** Registers a channel type; its `type` must be declared as `channel:<type>` in the manifest. */
   registerChannel<Config extends object>(channel: ChannelDefinition<Config>): void;
+  /**
+   * Registers a flow node type `<pluginId>.<name>` (made with `defineNode`); the manifest must
+   * declare `node:<pluginId>.<name>`. The node reaches the outside only through its context:
+   * `ctx.http` is limited to the hosts of the manifest's `http:<host>` permissions (and the
+   * platform's private-address rules), `ctx.setting` to its `setting:<NAME>` permissions.
+   * Optional so that hosts predating flow nodes (and test hosts) still type-check.
+   */
+  registerNode?(node: NodeDefinition): void;
   /** A platform setting by name (e.g. `META_GRAPH_URL`), or undefined. */
   setting(name: string): string | undefined;
   logger: PluginLogger;

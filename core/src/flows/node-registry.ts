@@ -2,7 +2,10 @@
  * The node types the engine knows: core's built-ins plus plugin nodes (`<pluginId>.<name>`).
  * Configs are validated against each type's JSON Schema (compiled once with zod).
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { HostHttp } from './host-http.js';
 import { describeNode, type NodeContext, type NodeDefinition, type NodeDescriptor } from '@parley/sdk';
 import { z } from 'zod';
 import { BUILTIN_NODES } from './nodes/index.js';
@@ -14,8 +17,20 @@ export class NodeRegistry {
   private readonly capabilities = new Map<string, Partial<Pick<NodeContext<unknown>, 'http' | 'setting'>>>();
   private readonly owners = new Map<string, string>();
 
-  constructor() {
+  constructor(@Optional() plugins?: PluginRegistry, @Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     for (const d of BUILTIN_NODES) this.add(d);
+    for (const p of plugins?.nodes ?? []) this.add(p.definition, p.pluginId, NodeRegistry.pluginCapabilities(p.permissions, config, (n) => config?.settings[n]));
+  }
+
+  /**
+   * What a plugin node may reach: HTTP only to the hosts of its `http:<host>` permissions
+   * (private addresses as the platform allows), settings only those of `setting:<NAME>`.
+   */
+  static pluginCapabilities(permissions: string[], config: Pick<AppConfig, 'flowHttp'> | undefined, setting: (name: string) => string | undefined) {
+    const hosts = permissions.filter((p) => p.startsWith('http:')).map((p) => p.slice(5).toLowerCase());
+    const settings = new Set(permissions.filter((p) => p.startsWith('setting:')).map((p) => p.slice(8)));
+    const http = new HostHttp({ allowHosts: hosts, allowPrivate: config?.flowHttp.allowPrivate ?? false, timeoutMs: config?.flowHttp.timeoutMs ?? 10_000 });
+    return { http: (req: Parameters<HostHttp['request']>[0]) => http.request(req), setting: (name: string) => (settings.has(name) ? setting(name) : undefined) };
   }
 
   /**

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ChannelDefinition, ParleyPlugin, PluginHost, PluginLogger } from '@parley/sdk';
+import type { ChannelDefinition, NodeDefinition, ParleyPlugin, PluginHost, PluginLogger } from '@parley/sdk';
 import { parseManifest } from './manifest.js';
 import type { PluginRegistry } from './plugin-registry.js';
 
@@ -57,6 +57,13 @@ async function loadOne(dir: string, source: 'first-party' | 'third-party', deps:
         throw new Error(`Plugin ${pkg.name} registers channel "${channel.type}" but its manifest lacks "channel:${channel.type}"`);
       }
       deps.registry.addChannel(plugin.id, channel as ChannelDefinition<any>);
+    },
+    registerNode(node: NodeDefinition) {
+      if (!node.type.startsWith(`${plugin.id}.`)) throw new Error(`Plugin ${pkg.name} registers node "${node.type}"; plugin nodes are named "${plugin.id}.<name>"`);
+      if (!manifest.capabilities.includes(`node:${node.type}`)) {
+        throw new Error(`Plugin ${pkg.name} registers node "${node.type}" but its manifest lacks "node:${node.type}"`);
+      }
+      deps.registry.addNode(plugin.id, node, manifest.permissions ?? []);
     },
   };
   await plugin.setup(host);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChannelDefinition } from '@parley/sdk';
+import type { ChannelDefinition, NodeDefinition } from '@parley/sdk';
 
 /** A loaded plugin. */
 export interface LoadedPlugin {
@@ -16,6 +16,13 @@ export interface LoadedPlugin {
 export class PluginRegistry {
   readonly plugins: LoadedPlugin[] = [];
   private readonly channels = new Map<string, { pluginId: string; definition: ChannelDefinition<any> }>();
+  /** Flow node types registered by plugins (fed into the flows NodeRegistry). */
+  readonly nodes: { pluginId: string; definition: NodeDefinition; permissions: string[] }[] = [];
+
+  addNode(pluginId: string, definition: NodeDefinition, permissions: string[]): void {
+    if (this.nodes.some((n) => n.definition.type === definition.type)) throw new Error(`Node type "${definition.type}" of plugin ${pluginId} is already registered`);
+    this.nodes.push({ pluginId, definition, permissions });
+  }
 
   addChannel(pluginId: string, definition: ChannelDefinition<any>): void {
     if (this.channels.has(definition.type)) {
