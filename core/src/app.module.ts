@@ -18,6 +18,7 @@ import { ConversationsModule } from './conversations/conversations.module.js';
 import { FlowsModule } from './flows/flows.module.js';
 import { CannedModule } from './canned/canned.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { WebchatModule } from './webchat/webchat.module.js';
 
 /** Shared infrastructure: logger, plugin registry, outbox, realtime, media. */
 @Global()
@@ -51,6 +52,7 @@ export class AppModule {
         ChannelsModule,
         ConversationsModule,
         CannedModule,
+        WebchatModule,
       ],
     };
   }

@@ -47,12 +47,40 @@ export interface PluginRuntime {
   logger: PluginLogger;
 }
 
+/**
+ * A live event for a recipient who is connected to Parley itself rather than to a provider
+ * (a web-chat visitor's browser): `type` names the event (`message`, `typing`, ...), `data` is
+ * its JSON payload, delivered as is.
+ */
+export interface PushEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
 /** Context of an operation on one connected channel account. */
 export interface ChannelContext<Config> extends PluginRuntime {
   channelId: string;
   tenantId: string;
   /** The channel's config with secrets decrypted. */
   config: Config;
+  /**
+   * Delivers a live event to a recipient connected to the host (e.g. the sockets of the web-chat
+   * visitor `recipientExternalId` of this channel). Resolves once handed to the host's realtime
+   * layer (recipients who are offline simply miss it; the message history still has it). Absent
+   * on hosts without such a transport (and in test contexts unless given).
+   */
+  push?(recipientExternalId: string, event: PushEvent): Promise<void>;
+}
+
+/** What a plugin may read of a stored channel when it describes it (no secrets). */
+export interface PublicChannel<Config = Record<string, unknown>> {
+  id: string;
+  tenantId: string;
+  name: string;
+  /** The channel's config without its secret fields. */
+  config: Partial<Config>;
+  /** What `connect` returned as `info`. */
+  info: Record<string, unknown> | null;
 }
 
 /** Result of connecting an account: what the host stores on the channel row. */
@@ -201,6 +229,18 @@ export interface ChannelDefinition<Config extends object = Record<string, unknow
   getProfile?(ctx: ChannelContext<Config>, externalUserId: string): Promise<ChannelProfile | null>;
   /** Downloads inbound media by provider media id. */
   downloadMedia?(ctx: ChannelContext<Config>, providerMediaId: string): Promise<DownloadedMedia>;
+  /**
+   * Extra public fields of the channel's API JSON (e.g. the web chat's embed `snippet`),
+   * computed when the channel is read. They never replace the host's own fields (`id`, `type`,
+   * `config`, ...); never put secrets here.
+   */
+  publicFields?(channel: PublicChannel<Config>, runtime: PluginRuntime): Record<string, unknown>;
+  /**
+   * A link that opens a chat with this account in the provider's own app ("click to chat"), with
+   * `text` prefilled where the provider supports it, e.g. `https://wa.me/<number>?text=...`.
+   * Null when the account has none (e.g. no display number known).
+   */
+  chatLink?(channel: PublicChannel<Config>, options: { text?: string }): string | null;
 }
 
 /** Identity helper that keeps the config type: `export default defineChannel<MyConfig>({...})`. */

@@ -53,6 +53,12 @@ export interface MediaInfo {
   voice?: boolean;
   /** Animated sticker. */
   animated?: boolean;
+  /**
+   * A file the host already holds in its own storage (e.g. an image a web-chat visitor uploaded
+   * through the host's visitor API): the host links it to the message as stored, with no
+   * download. Only set it from values the host gave the plugin.
+   */
+  hostFileId?: string;
 }
 
 /** The sender of an inbound event as the channel identifies them. */
@@ -70,6 +76,8 @@ export interface InboundSender {
   name?: string | null;
   /** Avatar URL when the webhook carries one. */
   avatarUrl?: string | null;
+  /** E-mail address when the channel collects one (e.g. a web-chat pre-chat form); kept on new contacts. */
+  email?: string | null;
 }
 
 /** One inbound customer message, normalised. */

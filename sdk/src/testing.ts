@@ -3,7 +3,7 @@
  * requests, and sign Meta-style webhooks. No Parley core needed.
  */
 import { createHmac } from 'node:crypto';
-import type { ChannelDefinition, PluginLogger, PluginRuntime, WebhookRequest, ChannelContext } from './channel.js';
+import type { ChannelDefinition, PluginLogger, PluginRuntime, PushEvent, WebhookRequest, ChannelContext } from './channel.js';
 import type { ParleyPlugin, PluginHost } from './plugin.js';
 
 const silentLogger: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -55,6 +55,18 @@ export function signMetaPayload(rawBody: Buffer | string, appSecret: string): st
 }
 
 /** A channel context for calling a channel's methods directly in tests. */
-export function makeChannelContext<Config>(config: Config, runtime: PluginRuntime, ids: { channelId?: string; tenantId?: string } = {}): ChannelContext<Config> {
-  return { ...runtime, config, channelId: ids.channelId ?? 'channel-test', tenantId: ids.tenantId ?? 'tenant-test' };
+export function makeChannelContext<Config>(
+  config: Config,
+  runtime: PluginRuntime,
+  ids: { channelId?: string; tenantId?: string; push?: ChannelContext<Config>['push'] } = {},
+): ChannelContext<Config> {
+  const ctx: ChannelContext<Config> = { ...runtime, config, channelId: ids.channelId ?? 'channel-test', tenantId: ids.tenantId ?? 'tenant-test' };
+  if (ids.push) ctx.push = ids.push;
+  return ctx;
+}
+
+/** A `ChannelContext.push` that records what it is given, for tests of host-delivered channels. */
+export function recordingPush(): { push: NonNullable<ChannelContext<unknown>['push']>; events: { to: string; event: PushEvent }[] } {
+  const events: { to: string; event: PushEvent }[] = [];
+  return { events, push: async (to, event) => void events.push({ to, event }) };
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChannelContext, ChannelDefinition, PluginRuntime } from '@parley/sdk';
+import type { ChannelContext, ChannelDefinition, PluginRuntime, PushEvent } from '@parley/sdk';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
@@ -11,6 +11,9 @@ import { SecretBox } from './secret-box.js';
 
 const CACHE_TTL_MS = 5_000;
 
+/** Delivers `ChannelContext.push` events to recipients connected to Parley (set by the web-chat host). */
+export type PushSink = (channel: { id: string; tenantId: string; type: string }, recipientExternalId: string, event: PushEvent) => Promise<void>;
+
 /**
  * Builds plugin contexts for channels (decrypting secrets) and caches channel lookups used on
  * the hot webhook path for {@link CACHE_TTL_MS}. Unknown accounts are never cached, so a number
@@ -21,6 +24,7 @@ export class ChannelRuntime {
   readonly box: SecretBox;
   readonly runtime: PluginRuntime;
   private readonly byAccount = new Map<string, { at: number; channel: ChannelEntity | null }>();
+  private pushSink: PushSink | null = null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -39,10 +43,23 @@ export class ChannelRuntime {
     return def;
   }
 
+  /** Sets where `ChannelContext.push` events go (one sink per process; the web-chat host sets it). */
+  setPushSink(sink: PushSink): void {
+    this.pushSink = sink;
+  }
+
+  /** The definition of a channel type, or null when no loaded plugin provides it. */
+  definitionOrNull(type: string): ChannelDefinition<any> | null {
+    return this.registry.channel(type) ?? null;
+  }
+
   /** Context for plugin calls on `channel`, with its config and decrypted secrets. */
   context(channel: ChannelEntity): ChannelContext<any> {
     const secrets = channel.secretsEnc ? this.box.open<Record<string, unknown>>(channel.secretsEnc) : {};
-    return { ...this.runtime, channelId: channel.id, tenantId: channel.tenantId, config: { ...(channel.config ?? {}), ...secrets } };
+    const ctx: ChannelContext<any> = { ...this.runtime, channelId: channel.id, tenantId: channel.tenantId, config: { ...(channel.config ?? {}), ...secrets } };
+    const sink = this.pushSink;
+    if (sink) ctx.push = (to, event) => sink({ id: channel.id, tenantId: channel.tenantId, type: channel.type }, to, event);
+    return ctx;
   }
 
   /** Cached routing lookup by provider account id (null = unknown account). */

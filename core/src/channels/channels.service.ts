@@ -110,7 +110,7 @@ export class ChannelsService {
         (count) => this.entitlements.assertCanAddChannel(tenant.planId, input.type, count),
       );
       this.runtime.invalidate();
-      return toChannelJson(row);
+      return this.toJson(row);
     } catch (err) {
       // the account is connected elsewhere: its provider-side set-up belongs to that channel
       if (isUniqueViolation(err)) throw ChannelErrors.accountTaken(input.type, connected.accountId);
@@ -181,7 +181,7 @@ export class ChannelsService {
 
   async list(auth: AuthUser): Promise<ChannelJson[]> {
     assertCan(auth.role, 'read', 'Channel');
-    return (await this.repo.list(auth.tenantId)).map(toChannelJson);
+    return (await this.repo.list(auth.tenantId)).map((c) => this.toJson(c));
   }
 
   /** @throws AppError NOT_FOUND (also for another tenant's id). */
@@ -189,7 +189,16 @@ export class ChannelsService {
     assertCan(auth.role, 'read', 'Channel');
     const c = await this.repo.get(auth.tenantId, id);
     if (!c) throw notFound('Channel', id);
-    return toChannelJson(c);
+    return this.toJson(c);
+  }
+
+  /** The channel's JSON plus the public fields its plugin adds (`publicFields`, e.g. the web chat's `snippet`); core fields win. */
+  private toJson(c: ChannelEntity): ChannelJson {
+    const json = toChannelJson(c);
+    const def = this.runtime.definitionOrNull(c.type);
+    if (!def?.publicFields) return json;
+    const extra = def.publicFields({ id: c.id, tenantId: c.tenantId, name: c.name, config: c.config ?? {}, info: c.info }, this.runtime.runtime);
+    return { ...extra, ...json };
   }
 
   /** Disconnects (provider clean-up, best effort) and deletes the channel; its chats stay. */

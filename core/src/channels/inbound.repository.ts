@@ -195,7 +195,10 @@ export class InboundRepository {
     const rows = msgs.map((x) => {
       const ev = x.ev;
       const chatId = chatOf.get(`${x.channel.id}\u0000${contactOf.get(`${x.channel.id}\u0000${ev.sender.externalId}`)}`)!;
-      const media = ev.media ? { ...ev.media, state: ev.media.providerMediaId ? 'pending' : 'failed' } : null;
+      // a file the host already stored (web-chat uploads) is linked as is, with no download
+      const media = !ev.media ? null : ev.media.hostFileId
+        ? (({ hostFileId, ...rest }) => ({ ...rest, fileId: hostFileId, state: 'stored' }))(ev.media)
+        : { ...ev.media, state: ev.media.providerMediaId ? 'pending' : 'failed' };
       const content = ev.reaction ? { ...(ev.content ?? {}), reaction: ev.reaction } : (ev.content ?? null);
       const error = ev.errors?.length ? { code: 'PROVIDER_ERROR', message: ev.errors[0].title ?? 'Provider error', errors: ev.errors } : null;
       return {
@@ -216,7 +219,7 @@ export class InboundRepository {
     result.messageIds.push(...inserted.map((r) => r.id));
     for (const r of inserted) {
       const mi = r.x.ev.media;
-      if (mi?.providerMediaId && MEDIA_TYPES.has(r.x.ev.type)) {
+      if (mi?.providerMediaId && !mi.hostFileId && MEDIA_TYPES.has(r.x.ev.type)) {
         result.media.push({ messageId: r.id, channelId: r.x.channel.id, tenantId: r.x.channel.tenantId, providerMediaId: mi.providerMediaId });
       }
     }
@@ -252,7 +255,7 @@ export class InboundRepository {
       if (!contactId) {
         contactId = newId();
         if (phoneKey) byPhone.set(phoneKey, contactId);
-        contacts.push([contactId, x.channel.tenantId, s.name ?? null, s.phone ?? null, s.username ?? null, s.avatarUrl ?? null, now, now]);
+        contacts.push([contactId, x.channel.tenantId, s.name ?? null, s.phone ?? null, s.email ?? null, s.username ?? null, s.avatarUrl ?? null, now, now]);
         created.push(contactId);
         origin.set(contactId, { channelId: x.channel.id, tenantId: x.channel.tenantId, externalId: s.externalId });
       }
@@ -260,7 +263,7 @@ export class InboundRepository {
     }
     if (contacts.length) {
       await m.query(
-        this.db.insertIgnore('contacts', ['id', 'tenant_id', 'name', 'phone', 'username', 'avatar_url', 'created_at', 'updated_at'], contacts.length),
+        this.db.insertIgnore('contacts', ['id', 'tenant_id', 'name', 'phone', 'email', 'username', 'avatar_url', 'created_at', 'updated_at'], contacts.length),
         contacts.flat(),
       );
     }

@@ -40,7 +40,10 @@ export type ErrorCode =
   | 'OUTSIDE_CUSTOMER_SERVICE_WINDOW'
   // media
   | 'MEDIA_TOO_LARGE'
-  | 'MEDIA_TYPE_NOT_ALLOWED';
+  | 'MEDIA_TYPE_NOT_ALLOWED'
+  // web chat and click to chat
+  | 'VISITOR_TOKEN_INVALID'
+  | 'CHANNEL_FEATURE_NOT_SUPPORTED';
 
 /** HTTP status of each code. */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
@@ -72,6 +75,8 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   OUTSIDE_CUSTOMER_SERVICE_WINDOW: 422,
   MEDIA_TOO_LARGE: 413,
   MEDIA_TYPE_NOT_ALLOWED: 415,
+  VISITOR_TOKEN_INVALID: 401,
+  CHANNEL_FEATURE_NOT_SUPPORTED: 422,
 };
 
 /** Base class of every typed error; `details` is returned to the client as is. */

@@ -26,6 +26,7 @@ const room = (tenantId: string) => `tenant:${tenantId}`;
 export class RealtimeService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private io: Server<Record<string, never>, ServerEvents> | null = null;
   private cleanup: (() => Promise<void>) | null = null;
+  private readonly attachHooks: ((io: Server) => void)[] = [];
   private readonly log: Logger;
 
   constructor(
@@ -63,7 +64,17 @@ export class RealtimeService implements BeforeApplicationShutdown, OnApplication
       void socket.join(room(socket.data.auth.tenantId));
     });
     this.io = io;
+    for (const hook of this.attachHooks) hook(io as unknown as Server);
     this.log.info({ redis: !!this.config.redisUrl }, 'realtime ready');
+  }
+
+  /**
+   * Runs `hook` with the socket.io server once it is attached, for other namespaces with their
+   * own authentication (e.g. `/webchat` for web-chat visitors, who never join tenant rooms).
+   */
+  onAttach(hook: (io: Server) => void): void {
+    if (this.io) hook(this.io as unknown as Server);
+    else this.attachHooks.push(hook);
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { defineChannel } from '@parley/sdk';
 import { connect } from './account.js';
+import { clickToChatLink } from './click-to-chat.js';
 import { configSchema, CUSTOMER_SERVICE_WINDOW_MS, parseConfig, secretFields, type WhatsAppConfig } from './config.js';
 import { downloadMedia } from './media.js';
 import { parseWebhookBody } from './parse.js';
@@ -32,4 +33,5 @@ export const whatsappChannel = defineChannel<WhatsAppConfig>({
   send: sendMessage,
   sendTyping,
   downloadMedia,
+  chatLink: (channel, options) => clickToChatLink(channel, options),
 });

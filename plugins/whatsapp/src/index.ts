@@ -8,6 +8,7 @@ import { whatsappChannel } from './channel.js';
 
 export { whatsappChannel } from './channel.js';
 export { connect, PHONE_FIELDS } from './account.js';
+export { clickToChatLink, MAX_CLICK_TEXT } from './click-to-chat.js';
 export { configSchema, parseConfig, graphBaseUrl, secretFields, SETTINGS, DEFAULT_GRAPH_URL, GRAPH_TIMEOUT_MS, CUSTOMER_SERVICE_WINDOW_MS, type WhatsAppConfig } from './config.js';
 export { mapGraphError, classifyGraphError, mapNetworkError, mapWebhookErrors, graphErrorOf, type GraphErrorObject } from './errors.js';
 export { downloadMedia, retrieveMediaUrl, type MediaUrlInfo } from './media.js';
