@@ -1,7 +1,18 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { JsonColumn, MsColumn } from '../database/columns.js';
 
-export type ChannelStatus = 'connected' | 'disconnected' | 'error';
+/**
+ * `connected`; `paused` (inbound still stored, outbound held queued until resumed); `error`
+ * (the provider refused the credentials on send: needs reconnecting); `disconnected`.
+ */
+export type ChannelStatus = 'connected' | 'paused' | 'disconnected' | 'error';
+
+/** The last send error of a channel (health). */
+export interface ChannelSendError {
+  code: string;
+  message: string;
+  at: number;
+}
 
 /**
  * A connected channel account ("session"). Non-secret config is JSON; the secret fields are
@@ -20,6 +31,9 @@ export class ChannelEntity {
   @JsonColumn('info_json') info: Record<string, unknown> | null;
   @MsColumn('created_at') createdAt: number;
   @MsColumn('updated_at') updatedAt: number;
+  @MsColumn('last_webhook_at', { nullable: true }) lastWebhookAt: number | null;
+  @MsColumn('last_sent_at', { nullable: true }) lastSentAt: number | null;
+  @JsonColumn('last_send_error_json') lastSendError: ChannelSendError | null;
 }
 
 /** A raw webhook body as received (kept for audit and replay). */

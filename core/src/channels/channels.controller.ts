@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseInput, zodSchema } from '../http/validation.js';
 import { Auth, AuthGuard } from '../tenancy/auth.guard.js';
 import type { AuthUser } from '../tenancy/auth.types.js';
-import { ChannelsService, type ChannelJson, type LoginJson } from './channels.service.js';
+import { ChannelsService, type ChannelJson, type LoginConfigJson, type LoginJson } from './channels.service.js';
 
 const createChannelSchema = z.object({
   type: z.string().min(1).max(40),
@@ -16,6 +16,14 @@ const loginSchema = z.object({
   code: z.string().min(1).max(4096),
   redirectUri: z.string().url().max(2048),
 });
+
+const updateChannelSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    status: z.enum(['connected', 'paused']).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 
 /** Channel accounts ("sessions") of the caller's tenant (DESIGN.md §4 Channels). */
 @ApiTags('channels')
@@ -43,6 +51,12 @@ export class ChannelsController {
     return this.channels.login(auth, type, parseInput(loginSchema, body));
   }
 
+  /** 200 what the UI needs to start the login flow of `:type` (e.g. Facebook Login: appId, dialogUrl, scopes). */
+  @Get('login/:type/config')
+  loginConfig(@Auth() auth: AuthUser, @Param('type') type: string): LoginConfigJson {
+    return this.channels.loginConfig(auth, type);
+  }
+
   @Get()
   async list(@Auth() auth: AuthUser): Promise<{ data: ChannelJson[]; nextCursor: null }> {
     return { data: await this.channels.list(auth), nextCursor: null };
@@ -51,6 +65,13 @@ export class ChannelsController {
   @Get(':id')
   get(@Auth() auth: AuthUser, @Param('id') id: string): Promise<ChannelJson> {
     return this.channels.get(auth, id);
+  }
+
+  /** Rename, pause (`paused`) / resume (`connected`), or reconnect with new credentials (`config`); owner/admin. */
+  @Patch(':id')
+  @ApiBody({ schema: zodSchema(updateChannelSchema) })
+  update(@Auth() auth: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<ChannelJson> {
+    return this.channels.update(auth, id, parseInput(updateChannelSchema, body));
   }
 
   @Delete(':id')

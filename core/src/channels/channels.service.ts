@@ -3,7 +3,7 @@ import { isChannelError, type ChannelDefinition, type LoginAccount } from '@parl
 import { EntitlementsService } from '../entitlements/entitlements.service.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { newId } from '../database/ids.js';
-import { notFound } from '../http/app-error.js';
+import { AppError, notFound } from '../http/app-error.js';
 import { assertCan } from '../tenancy/abilities.js';
 import type { AuthUser } from '../tenancy/auth.types.js';
 import { TenancyRepository } from '../tenancy/tenancy.repository.js';
@@ -11,6 +11,7 @@ import type { ChannelEntity } from './channel.entity.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import { ChannelErrors } from './channels.errors.js';
 import { ChannelsRepository } from './channels.repository.js';
+import { OutboundDispatcher } from './outbound.dispatcher.js';
 
 /** Public JSON of a channel: secrets are never included. */
 export interface ChannelJson {
@@ -22,18 +23,62 @@ export interface ChannelJson {
   config: Record<string, unknown>;
   info: Record<string, unknown> | null;
   createdAt: string;
+  /** Health: last webhook received, last successful send, last send error. */
+  lastWebhookAt: string | null;
+  lastSentAt: string | null;
+  lastSendError: { code: string; message: string; at: string } | null;
+  /** True when the channel stopped working (status `error`): see `attention`. */
+  needsAttention: boolean;
+  attention: { code: string; message: string; instructions: string } | null;
 }
 
-export const toChannelJson = (c: ChannelEntity): ChannelJson => ({
-  id: c.id,
-  type: c.type,
-  name: c.name,
-  status: c.status,
-  accountId: c.accountId,
-  config: c.config ?? {},
-  info: c.info,
-  createdAt: new Date(c.createdAt).toISOString(),
-});
+/** What an admin does when a channel's credentials stopped working, per type. */
+export const RECONNECT_INSTRUCTIONS: Record<string, string> = {
+  whatsapp:
+    'The access token was refused (expired, revoked, or the system user lost access to the WhatsApp Business Account). Create a new permanent token in Meta Business Settings → System users (permissions whatsapp_business_messaging and whatsapp_business_management), then reconnect the channel with it.',
+  telegram: 'The bot token was refused (revoked or regenerated in @BotFather). Send /token to @BotFather to get the current token, then reconnect the channel with it.',
+  messenger: 'The page token was refused (password change, the admin left the page, or the app lost its permissions). Log in with Facebook again and pick the same page to reconnect.',
+  instagram: 'The page token was refused (password change, the admin left the page, or the app lost its permissions). Log in with Facebook again and pick the same Instagram account to reconnect.',
+};
+const GENERIC_RECONNECT = 'The provider refused the channel\'s credentials. Get new credentials from the provider and reconnect the channel with them.';
+
+const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+export const toChannelJson = (c: ChannelEntity): ChannelJson => {
+  const err = c.lastSendError ?? null;
+  const needsAttention = c.status === 'error';
+  return {
+    id: c.id,
+    type: c.type,
+    name: c.name,
+    status: c.status,
+    accountId: c.accountId,
+    config: c.config ?? {},
+    info: c.info,
+    createdAt: new Date(c.createdAt).toISOString(),
+    lastWebhookAt: iso(c.lastWebhookAt),
+    lastSentAt: iso(c.lastSentAt),
+    lastSendError: err ? { code: err.code, message: err.message, at: new Date(err.at).toISOString() } : null,
+    needsAttention,
+    attention: needsAttention
+      ? { code: err?.code ?? 'INVALID_CREDENTIALS', message: err?.message ?? 'The provider refused the credentials', instructions: RECONNECT_INSTRUCTIONS[c.type] ?? GENERIC_RECONNECT }
+      : null,
+  };
+};
+
+/** `GET /api/v1/channels/login/:type/config`. */
+export interface LoginConfigJson {
+  type: string;
+  /** The type has a login exchange. */
+  supported: boolean;
+  /** It can be used now (the platform's app is configured). */
+  available: boolean;
+  provider: 'facebook' | null;
+  appId: string | null;
+  dialogUrl: string | null;
+  scopes: string[];
+  reason?: string | null;
+}
 
 /** How long a login session (accounts found by a login exchange) may be used to create channels. */
 export const LOGIN_SESSION_TTL_MS = 30 * 60_000;
@@ -68,6 +113,7 @@ export class ChannelsService {
     private readonly runtime: ChannelRuntime,
     private readonly entitlements: EntitlementsService,
     private readonly tenancy: TenancyRepository,
+    private readonly dispatcher: OutboundDispatcher,
   ) {}
 
   /**
@@ -179,6 +225,32 @@ export class ChannelsService {
     return { ...plain, ...matches[0].config };
   }
 
+  /**
+   * What a front end needs to start the login flow of `type` (Facebook Login for Business for
+   * `messenger` / `instagram`): `available` is false when the type has no login exchange or the
+   * platform's Meta app is not configured (then the UI offers the manual page-token form).
+   * @throws AppError FORBIDDEN, CHANNEL_TYPE_UNKNOWN.
+   */
+  loginConfig(auth: AuthUser, type: string): LoginConfigJson {
+    assertCan(auth.role, 'create', 'Channel');
+    const def = this.runtime.definition(type);
+    const setting = this.runtime.runtime.setting;
+    if (!def.login) return { type, supported: false, available: false, provider: null, appId: null, dialogUrl: null, scopes: [], reason: `Channel type "${type}" has no login flow` };
+    const appId = setting('META_APP_ID') || null;
+    const version = /\/(v\d+\.\d+)\/?$/.exec(setting('META_GRAPH_URL') ?? '')?.[1] ?? 'v24.0';
+    const ready = !!appId && !!setting('META_APP_SECRET');
+    return {
+      type,
+      supported: true,
+      available: ready,
+      provider: 'facebook',
+      appId,
+      dialogUrl: `https://www.facebook.com/${version}/dialog/oauth`,
+      scopes: ['pages_show_list', 'pages_manage_metadata', 'pages_messaging', 'business_management', ...(type === 'instagram' ? ['instagram_basic', 'instagram_manage_messages'] : [])],
+      reason: ready ? null : 'The platform has no Meta app configured (META_APP_ID and META_APP_SECRET)',
+    };
+  }
+
   async list(auth: AuthUser): Promise<ChannelJson[]> {
     assertCan(auth.role, 'read', 'Channel');
     return (await this.repo.list(auth.tenantId)).map((c) => this.toJson(c));
@@ -199,6 +271,56 @@ export class ChannelsService {
     if (!def?.publicFields) return json;
     const extra = def.publicFields({ id: c.id, tenantId: c.tenantId, name: c.name, config: c.config ?? {}, info: c.info }, this.runtime.runtime);
     return { ...extra, ...json };
+  }
+
+  /**
+   * Renames, pauses (`paused`: inbound still stored, outbound held queued) or resumes
+   * (`connected`) a channel; with `config`, reconnects it with new credentials (verified with the
+   * provider; they must belong to the same account), which also clears the `error` state.
+   * @throws AppError FORBIDDEN, NOT_FOUND, CONFLICT (resuming a channel in `error` without new
+   *   credentials), CHANNEL_CONFIG_INVALID, CHANNEL_CREDENTIALS_INVALID, CHANNEL_PROVIDER_UNAVAILABLE, CHANNEL_ACCOUNT_TAKEN.
+   */
+  async update(auth: AuthUser, id: string, input: { name?: string; status?: 'connected' | 'paused'; config?: Record<string, unknown> }): Promise<ChannelJson> {
+    assertCan(auth.role, 'update', 'Channel');
+    const c = await this.repo.get(auth.tenantId, id);
+    if (!c) throw notFound('Channel', id);
+    const patch: Parameters<ChannelsRepository['update']>[2] = {};
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.config) {
+      const def = this.runtime.definition(c.type);
+      const current = this.runtime.context(c).config;
+      let config: Record<string, unknown>;
+      try {
+        const given = typeof input.config.loginSession === 'string' ? this.configFromLogin(auth, c.type, def, input.config) : input.config;
+        config = def.parseConfig({ ...current, ...given }) as Record<string, unknown>;
+      } catch (err) {
+        throw ChannelErrors.invalidConfig(err instanceof Error ? err.message : String(err));
+      }
+      let connected;
+      try {
+        connected = await def.connect({ ...this.runtime.runtime, channelId: c.id, tenantId: auth.tenantId, config });
+      } catch (err) {
+        if (isChannelError(err) && err.code === 'INVALID_CREDENTIALS') throw ChannelErrors.invalidCredentials(err.message, err.providerCode);
+        if (isChannelError(err) && err.code === 'INVALID_CONFIG') throw ChannelErrors.invalidConfig(err.message);
+        throw ChannelErrors.providerUnavailable(err instanceof Error ? err.message : String(err));
+      }
+      if (c.accountId && connected.accountId !== c.accountId) {
+        throw ChannelErrors.invalidConfig(`These credentials belong to another ${c.type} account (${connected.accountId}, not ${c.accountId}): connect it as a new channel`);
+      }
+      const { plain, secrets } = splitSecrets(def, { ...config, ...(connected.configPatch ?? {}) });
+      Object.assign(patch, { config: plain, secretsEnc: this.runtime.box.seal(secrets), info: connected.info ?? c.info, clearError: true });
+      patch.status = input.status ?? (c.status === 'paused' ? 'paused' : 'connected');
+    } else if (input.status !== undefined && input.status !== c.status) {
+      if (c.status === 'error') {
+        throw new AppError('CONFLICT', 'This channel needs new credentials: reconnect it with PATCH {config}', { status: c.status, instructions: RECONNECT_INSTRUCTIONS[c.type] ?? GENERIC_RECONNECT });
+      }
+      patch.status = input.status;
+    }
+    const row = await this.repo.update(auth.tenantId, id, patch);
+    if (!row) throw notFound('Channel', id);
+    this.runtime.invalidate();
+    if (row.status === 'connected' && c.status !== 'connected') this.dispatcher.resume(id);
+    return toChannelJson(row);
   }
 
   /** Disconnects (provider clean-up, best effort) and deletes the channel; its chats stay. */

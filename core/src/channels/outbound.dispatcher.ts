@@ -19,6 +19,8 @@ import { RateLimiter } from './rate-limiter.js';
 const POLL_MS = 1_000;
 const LEASE_MS = 2 * 60_000;
 const MAX_ATTEMPTS = 8;
+/** How long a paused channel's messages are skipped before its status is read again. */
+const HOLD_RECHECK_MS = 5_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -28,6 +30,8 @@ export type OutboundBuilder = (m: MessageEntity, to: OutboundMessage['to']) => O
 @Injectable()
 export class OutboundDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly busyChats = new Set<string>();
+  /** Paused channels: id → when to read their status again. */
+  private readonly held = new Map<string, number>();
   private readonly active = new Set<Promise<void>>();
   private readonly limiter = new RateLimiter();
   private readonly log: Logger;
@@ -58,6 +62,12 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
     this.listeners.push(listener);
   }
 
+  /** A channel was resumed: send its held messages now. */
+  resume(channelId: string): void {
+    this.held.delete(channelId);
+    this.kick();
+  }
+
   /** Looks for sendable messages now (after a new message was queued). */
   kick(): void {
     if (this.stopped) return;
@@ -78,7 +88,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
         for (const r of rows) if (!first.has(r.chatId)) first.set(r.chatId, r);
         const now = Date.now();
         for (const [chatId, msg] of first) {
-          if (this.busyChats.has(chatId) || (msg.nextAttemptAt ?? 0) > now || (msg.leaseUntil ?? 0) > now) continue;
+          if (this.busyChats.has(chatId) || (msg.nextAttemptAt ?? 0) > now || (msg.leaseUntil ?? 0) > now || (this.held.get(msg.channelId) ?? 0) > now) continue;
           this.busyChats.add(chatId);
           const p = this.deliver(msg)
             .catch((err) => this.log.error({ err, messageId: msg.id }, 'delivery crashed'))
@@ -97,9 +107,16 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
 
   private async deliver(msg: MessageEntity): Promise<void> {
     const now = Date.now();
+    // a paused channel holds its outbound messages queued (rechecked every HOLD_RECHECK_MS, or at once on resume)
+    if ((this.held.get(msg.channelId) ?? 0) > now) return;
+    const channel = await this.channels.findById(msg.channelId);
+    if (channel?.status === 'paused') {
+      this.held.set(msg.channelId, now + HOLD_RECHECK_MS);
+      return;
+    }
+    this.held.delete(msg.channelId);
     if (!(await this.repo.claim(msg.id, now, now + LEASE_MS))) return;
     const attempts = msg.attempts + 1;
-    const channel = await this.channels.findById(msg.channelId);
     const target = await this.repo.target(msg);
     if (!channel || !target || !this.build) {
       await this.repo.markFailed(msg.id, { code: 'RECIPIENT_UNKNOWN', message: 'The chat, contact or channel no longer exists' }, Date.now());
@@ -123,6 +140,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
       }
       const { externalId } = await def.send(ctx, outbound);
       await this.repo.markSent(msg.id, externalId, Date.now());
+      this.channels.noteSent(channel.id);
     } catch (err) {
       const ce = isChannelError(err) ? err : null;
       const error = {
@@ -132,6 +150,10 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
         providerMessage: ce?.providerMessage,
         attempts,
       };
+      // channel health; the provider refusing the credentials flags the channel for reconnection
+      void this.channels
+        .noteSendError(channel.id, { code: error.code, message: error.message, at: Date.now() }, error.code === 'INVALID_CREDENTIALS')
+        .catch((e: unknown) => this.log.warn({ err: e, channelId: channel.id }, 'channel health not recorded'));
       const retryable = ce ? ce.retryable : true;
       if (retryable && attempts < MAX_ATTEMPTS) {
         const base = ce?.code === 'RECIPIENT_RATE_LIMITED' ? 4 ** (attempts - 1) * 1000 : Math.min(2 ** attempts * 1000, 5 * 60_000);

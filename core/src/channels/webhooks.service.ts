@@ -85,6 +85,7 @@ export class WebhooksService {
       else this.log.info({ channelId: ch.id, topic: ev.topic, errors: ev.errors }, 'account event');
     }
     await this.pipeline.ingest([...jobs.values()]);
+    for (const id of jobs.keys()) this.channels.noteWebhook(id);
     return OK;
   }
 }

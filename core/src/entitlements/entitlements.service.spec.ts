@@ -26,4 +26,26 @@ describe('EntitlementsService', () => {
       delete BUILT_IN_PLANS.test_basic;
     }
   });
+  it('describes the plan: allowed installed types first with limit, used and remaining; users; features', () => {
+    BUILT_IN_PLANS.test_basic = { id: 'test_basic', name: 'Basic', channelTypes: ['telegram'], channelsPerType: 2, maxUsers: 3, features: ['flows'] };
+    try {
+      const d = s.describe('test_basic', {
+        installed: [
+          { type: 'whatsapp', displayName: 'WhatsApp', login: false },
+          { type: 'telegram', displayName: 'Telegram', login: false },
+        ],
+        channelsByType: { telegram: 2, whatsapp: 1, gone: 1 },
+        users: 4,
+      });
+      expect(d.plan).toEqual({ id: 'test_basic', name: 'Basic' });
+      expect(d.channelTypes.map((c) => c.type)).toEqual(['telegram', 'whatsapp']);
+      expect(d.channelTypes[0]).toMatchObject({ allowed: true, limit: 2, used: 2, remaining: 0 });
+      expect(d.channelTypes[1]).toMatchObject({ allowed: false, limit: 0, used: 1, remaining: 0 });
+      expect(d.channelsOfUninstalledTypes).toEqual({ gone: 1 });
+      expect(d.users).toEqual({ used: 4, limit: 3, remaining: 0 });
+      expect(d.features).toEqual(['flows']);
+    } finally {
+      delete BUILT_IN_PLANS.test_basic;
+    }
+  });
 });
