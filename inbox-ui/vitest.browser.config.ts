@@ -15,5 +15,5 @@ const config = mergeConfig(
   }),
 );
 // mergeConfig concatenates arrays: replace the include list instead
-config.test!.include = ['core/test/inbox*.browser.ts'];
+config.test!.include = ['core/test/inbox*.browser.ts', 'core/test/channels-settings*.browser.ts'];
 export default config;

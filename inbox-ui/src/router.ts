@@ -10,6 +10,8 @@ export function createAppRouter(): Router {
       { path: '/board', name: 'board', component: () => import('./pages/Board.vue') },
       { path: '/chats', name: 'list', component: () => import('./pages/ChatList.vue') },
       { path: '/chats/:id', name: 'chat', component: () => import('./pages/Conversation.vue') },
+      { path: '/settings', redirect: { name: 'settings-channels' } },
+      { path: '/settings/channels', name: 'settings-channels', component: () => import('./pages/settings/Channels.vue') },
       { path: '/:rest(.*)*', redirect: { name: 'board' } },
     ],
   });
