@@ -8,6 +8,9 @@ import type { AuthUser } from '../tenancy/auth.types.js';
 import { createFlowSchema, draftBodySchema, importSchema, patchFlowSchema, publishSchema, rollbackSchema, simulateSchema } from './dto.js';
 import type { FlowExport, FlowJson, FlowValidationError, FlowVersionJson, SimulationJson } from './flow.types.js';
 import { FlowsService } from './flows.service.js';
+import { z } from 'zod';
+
+const statsQuerySchema = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() });
 import type { FlowStats } from './stats.js';
 
 /**
@@ -102,11 +105,13 @@ export class FlowsController {
 
   /**
    * `{runs, byStatus, completionRate, nodes:[{nodeId, entries, exits:{branch:n}, dropOffs, medianMs}]}`
-   * over the live runs (simulations excluded).
+   * over the live runs (simulations excluded); `?from=&to=` (ISO dates or times) keeps the runs
+   * that started in `[from, to)`.
    */
   @Get(':id/stats')
-  stats(@Auth() auth: AuthUser, @Param('id') id: string): Promise<FlowStats> {
-    return this.flows.stats(auth, id);
+  stats(@Auth() auth: AuthUser, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<FlowStats> {
+    const { from, to } = parseInput(statsQuerySchema, query);
+    return this.flows.stats(auth, id, { from: from?.getTime(), to: to?.getTime() });
   }
 
   @Get(':id/export')

@@ -116,11 +116,26 @@ export class FlowsService {
     await this.engine.syncSchedules(auth.tenantId, id);
   }
 
-  /** Drop-off analytics of the flow's live runs (all versions). */
-  async stats(auth: AuthUser, id: string): Promise<FlowStats> {
+  /**
+   * Drop-off analytics of the flow's live runs (all versions). With `range`, only runs whose
+   * first step started in `[from, to)` (epoch ms) count (the builder's date range).
+   */
+  async stats(auth: AuthUser, id: string, range: { from?: number; to?: number } = {}): Promise<FlowStats> {
     assertCan(auth.role, 'read', 'Flow');
     await this.load(auth, id);
-    const { runs, steps } = await this.runs.facts(auth.tenantId, id);
+    let { runs, steps } = await this.runs.facts(auth.tenantId, id);
+    if (range.from !== undefined || range.to !== undefined) {
+      const from = range.from ?? -Infinity;
+      const to = range.to ?? Infinity;
+      const started = new Map<string, number>();
+      for (const s of steps) if (!started.has(s.runId)) started.set(s.runId, s.startedAt);
+      const inRange = (runId: string) => {
+        const at = started.get(runId);
+        return at !== undefined && at >= from && at < to;
+      };
+      runs = runs.filter((r) => inRange(r.id));
+      steps = steps.filter((s) => inRange(s.runId));
+    }
     return computeStats(runs, steps);
   }
 
@@ -158,9 +173,10 @@ export class FlowsService {
     return this.simulationJson(await this.engine.advance(run, flow.draft, message, false));
   }
 
-  private simulationJson(run: RunRow): SimulationJson {
+  /** `nodeId`: the node the run stopped at (the builder highlights it). */
+  private simulationJson(run: RunRow): SimulationJson & { nodeId: string | null } {
     const status = run.status === 'running' || run.status === 'cancelled' ? 'failed' : run.status;
-    return { runId: run.id, status, transcript: run.transcript, vars: run.vars, ...(run.error ? { error: run.error } : {}) };
+    return { runId: run.id, status, transcript: run.transcript, vars: run.vars, nodeId: run.currentNodeId ?? null, ...(run.error ? { error: run.error } : {}) };
   }
 
   private async load(auth: AuthUser, id: string): Promise<FlowRow> {
@@ -169,11 +185,12 @@ export class FlowsService {
     return flow;
   }
 
-  private async json(f: FlowRow): Promise<FlowJson> {
+  /** `publishedAt`: when the running version was published (null until published). */
+  private async json(f: FlowRow): Promise<FlowJson & { publishedAt: string | null }> {
     const active = f.publishedVersionId ? await this.repo.versionById(f.publishedVersionId) : null;
     return {
       id: f.id, name: f.name, enabled: f.enabled, draft: f.draft, publishedVersion: active?.version ?? null, latestVersion: f.latestVersion,
-      createdAt: iso(f.createdAt), updatedAt: iso(f.updatedAt),
+      publishedAt: active ? iso(active.createdAt) : null, createdAt: iso(f.createdAt), updatedAt: iso(f.updatedAt),
     };
   }
 
