@@ -5,6 +5,7 @@ import { CannedResponses1763720000001 } from './1763720000001-canned-responses.j
 import { Jobs1763730000001 } from './1763730000001-jobs.js';
 import { FlowAssign1763730000002 } from './1763730000002-flow-assign.js';
 import { ChannelHealth1763750000001 } from './1763750000001-channel-health.js';
+import { ChatsActivityIndex1763750000002 } from './1763750000002-chats-activity-index.js';
 import { Webchat1763740000001 } from './1763740000001-webchat.js';
 
-export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001, Jobs1763730000001, FlowAssign1763730000002, ChannelHealth1763750000001, Webchat1763740000001];
+export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001, Jobs1763730000001, FlowAssign1763730000002, ChannelHealth1763750000001, Webchat1763740000001, ChatsActivityIndex1763750000002];
