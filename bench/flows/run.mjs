@@ -12,6 +12,9 @@
  *   the committed step that produced the bot's reply (p50/p99). Runs are simulations (the
  *   effect lands in the transcript, not in the outbound queue), so webhook parsing, the inbound
  *   commit and the message insert are NOT included: this is the engine's share only;
+ * - with `--timers` live contact-less runs parked on a 1 s `time.delay`: how late the agenda
+ *   job (jobs table in the same database) resumed them after their due time (p50/p99, max),
+ *   i.e. the jobs backend's lock + run + step commit under a burst;
  * - memory: host RSS and the sandbox workers' RSS.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +32,7 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '16' },
     waiting: { type: 'string', default: '1000' },
+    timers: { type: 'string', default: '500' },
     db: { type: 'string', default: 'sqlite' },
     'mysql-url': { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
   },
@@ -38,6 +42,7 @@ const { createParleyApp } = await import(dist('app.factory.js'));
 const { FlowEngine } = await import(dist('flows/engine.js'));
 const { RunsRepository } = await import(dist('flows/runs.repository.js'));
 const { SandboxService } = await import(dist('sandbox/sandbox.service.js'));
+const { FlowsRepository } = await import(dist('flows/flows.repository.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-flows-'));
 let dbUrl = `sqlite:${join(dir, 'bench.sqlite')}`;
@@ -123,6 +128,32 @@ if (waitingN > 0) {
   });
   lat.sort((a, b) => a - b);
   console.log(`resume → reply commit  p50 ${pct(lat, 50).toFixed(1)} ms   p99 ${pct(lat, 99).toFixed(1)} ms   (${lat.length} runs, concurrency ${opt.concurrency}; engine share only, see header)`);
+}
+
+const timersN = Number(opt.timers);
+if (timersN > 0) {
+  const flows = parley.app.get(FlowsRepository);
+  const g = chain([node('t', 'trigger.message'), node('d', 'time.delay', { amount: 1, unit: 'seconds' }), node('v', 'data.set_variable', { variable: 'done', value: 'yes' })]);
+  const flow = await flows.create('bench', 'timers', g);
+  const version = await flows.publish('bench', flow.id, g, null, null);
+  const due = new Map();
+  const t0 = performance.now();
+  await pool(timersN, Number(opt.concurrency), async () => {
+    const run = engine.newRun({ tenantId: 'bench', flowId: flow.id, versionId: version.id, mode: 'live', chatId: null, contactId: null, channelId: null, node: g.nodes[0], messageId: null });
+    await runs.insert(run);
+    const parkedRun = await engine.advance(run, g, message, false);
+    due.set(run.id, parkedRun.state.__timer.at);
+  });
+  const parkMs = performance.now() - t0;
+  const db = parley.app.get((await import(dist('database/database.service.js'))).Database);
+  for (;;) {
+    const [{ n }] = await db.manager.query("SELECT COUNT(*) AS n FROM flow_runs WHERE flow_id = ? AND status = 'completed'", [flow.id]);
+    if (Number(n) >= timersN) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const rows = await db.manager.query('SELECT id, finished_at FROM flow_runs WHERE flow_id = ?', [flow.id]);
+  const lag = rows.map((r) => Number(r.finished_at) - due.get(r.id)).sort((a, b) => a - b);
+  console.log(`time.delay resume lag  p50 ${pct(lag, 50)} ms   p99 ${pct(lag, 99)} ms   max ${lag.at(-1)} ms   (${timersN} runs parked in ${(parkMs / 1000).toFixed(2)} s, all due within that window; agenda over the jobs table)`);
 }
 
 const workerRss = sandbox.pool.workers

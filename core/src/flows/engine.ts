@@ -77,7 +77,7 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
   }
 
   onModuleInit(): void {
-    this.jobs.define<TimerData>(TIMER_JOB, (d) => this.timerFired(d), { concurrency: 20, lockLifetimeMs: 5 * 60_000 });
+    this.jobs.define<TimerData>(TIMER_JOB, (d) => this.timerFired(d), { concurrency: 25, lockLimit: 250, lockLifetimeMs: 5 * 60_000 });
     this.jobs.define<ScheduleData>(SCHEDULE_JOB, async (d) => void (await this.scheduleFired(d)), { concurrency: 2 });
   }
 

