@@ -266,7 +266,11 @@ function Canvas({ bridge }: { bridge: CanvasBridge }) {
   useEffect(() => {
     if (ready || (!initialized && snap.nodes.length)) return;
     if (snap.nodes.length) void flow.fitView({ padding: 0.15 });
-    requestAnimationFrame(() => setReady(true));
+    requestAnimationFrame(() => {
+      setReady(true);
+      // for bench/builder: when the fitted canvas was first interactive (ms since navigation)
+      (window as { __parleyCanvasReadyAt?: number }).__parleyCanvasReadyAt = performance.now();
+    });
   }, [initialized, ready, flow, snap.nodes.length]);
 
   // bring a node into view (a problem clicked in the list)
