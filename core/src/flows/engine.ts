@@ -86,8 +86,16 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
    * throw makes the outbox retry, which is safe). Chats are processed concurrently, the
    * messages of one chat in order.
    */
-  async inboundCommitted(p: { messageIds: string[]; newChatIds?: string[] }): Promise<void> {
-    const msgs = await this.runs.inbound(p.messageIds);
+  async inboundCommitted(p: { messageIds: string[]; newChatIds?: string[]; chatIds?: string[]; tenantIds?: string[] }): Promise<void> {
+    // most messages concern no flow at all: keep those of chats with an active run or of tenants
+    // with a runnable flow (one query per batch plus one per tenant, before loading messages)
+    const withFlows = new Set<string>();
+    for (const t of p.tenantIds ?? []) if ((await this.flows.runnable(t)).length) withFlows.add(t);
+    const active = p.chatIds ? await this.runs.chatsWithActiveRun(p.chatIds) : null;
+    if (p.tenantIds && !withFlows.size && active && !active.size) return;
+    const all = await this.runs.inbound(p.messageIds);
+    if (!all.length) return;
+    const msgs = p.tenantIds && active ? all.filter((m) => active.has(m.chatId) || withFlows.has(m.tenantId)) : all;
     if (!msgs.length) return;
     const newChats = new Set(p.newChatIds ?? []);
     const byChat = new Map<string, InboundForFlows[]>();

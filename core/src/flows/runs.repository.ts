@@ -144,6 +144,16 @@ export class RunsRepository {
     return rows.length ? toRun(rows[0]) : null;
   }
 
+  /** Of `chatIds`, those with an active run (one query; the unique key on active_chat_key serves it). */
+  async chatsWithActiveRun(chatIds: string[]): Promise<Set<string>> {
+    if (!chatIds.length) return new Set();
+    const rows: { active_chat_key: string }[] = await this.db.manager.query(
+      `SELECT active_chat_key FROM flow_runs WHERE active_chat_key IN (${chatIds.map(() => '?').join(',')})`,
+      chatIds,
+    );
+    return new Set(rows.map((r) => r.active_chat_key));
+  }
+
   /** True when a run of the chat already consumed message `messageId` (or a later one). */
   async consumed(chatId: string, messageId: string): Promise<boolean> {
     return (await this.db.manager.query('SELECT id FROM flow_runs WHERE chat_id = ? AND last_message_id >= ? LIMIT 1', [chatId, messageId])).length > 0;
