@@ -6,5 +6,6 @@ export * from './errors.js';
 export * from './messages.js';
 export * from './channel.js';
 export * from './plugin.js';
+export * from './meta.js';
 export * from './testing.js';
 export * from './node.js';
