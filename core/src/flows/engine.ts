@@ -21,6 +21,7 @@ import { FlowsRepository } from './flows.repository.js';
 import { NodeRegistry } from './node-registry.js';
 import { RunsRepository, StaleRunError, type InboundForFlows, type RunRow, type StepLog } from './runs.repository.js';
 import { render } from './template.js';
+import { toFlowMessage } from './flow-message.js';
 import { HostHttp } from './host-http.js';
 import type { ScheduleConfig } from './nodes/triggers.js';
 
@@ -120,7 +121,7 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   private async onMessage(msg: InboundForFlows, newChat: boolean): Promise<void> {
     if (msg.assigneeId || (await this.runs.isPaused(msg.chatId))) return;
-    const message: NodeMessage = { id: msg.id, type: msg.type, text: msg.text };
+    const message: NodeMessage = toFlowMessage(msg);
     const active = await this.runs.activeForChat(msg.chatId);
     if (active) {
       // during a delay the bot ignores the contact's messages
@@ -325,7 +326,7 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
       runId: run.id,
       vars: structuredClone(run.vars),
       contact: structuredClone(contact),
-      message: message ? { ...message } : null,
+      message: message ? structuredClone(message) : null,
       state: { ...run.state },
       render: (t: string) => render(t, scope),
       runCode: (code: string) => this.sandbox.run(code, { vars: run.vars, contact: contact as unknown as Record<string, unknown>, message: message as unknown as Record<string, unknown> | null }),

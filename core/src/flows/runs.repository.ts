@@ -69,6 +69,9 @@ export interface InboundForFlows {
   contactId: string;
   type: string;
   text: string | null;
+  /** Stored media (`messages.media_json`) and type-specific content (`content_json`). */
+  media: Record<string, unknown> | null;
+  content: Record<string, unknown> | null;
   assigneeId: string | null;
   chatCreatedAt: number;
 }
@@ -337,14 +340,14 @@ export class RunsRepository {
   async inbound(ids: string[]): Promise<InboundForFlows[]> {
     if (!ids.length) return [];
     const rows = await this.db.manager.query(
-      `SELECT m.id, m.tenant_id, m.chat_id, m.channel_id, m.type, m.text, c.contact_id, c.assignee_id, c.created_at AS chat_created_at
+      `SELECT m.id, m.tenant_id, m.chat_id, m.channel_id, m.type, m.text, m.media_json, m.content_json, c.contact_id, c.assignee_id, c.created_at AS chat_created_at
          FROM messages m JOIN chats c ON c.id = m.chat_id
         WHERE m.id IN (${ids.map(() => '?').join(',')}) AND m.direction = 'in' AND m.sender_type = 'contact' ORDER BY m.id`,
       ids,
     );
     return rows.map((r: any) => ({
       id: r.id, tenantId: r.tenant_id, chatId: r.chat_id, channelId: r.channel_id, contactId: r.contact_id, type: r.type, text: r.text ?? null,
-      assigneeId: r.assignee_id ?? null, chatCreatedAt: Number(r.chat_created_at),
+      media: parse(r.media_json, null), content: parse(r.content_json, null), assigneeId: r.assignee_id ?? null, chatCreatedAt: Number(r.chat_created_at),
     }));
   }
 
