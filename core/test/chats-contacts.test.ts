@@ -79,3 +79,76 @@ describe('contacts', () => {
     expect((await api(t.url, 'GET', `/api/v1/contacts/${c.body.id}`, { token: a.accessToken })).status).toBe(404);
   });
 });
+
+describe('chat search (q): full text over messages, contact name and phone', () => {
+  let joana: string;
+  let ze: string;
+  const ids = async (token: string, q: string, extra = '') =>
+    (await api(t.url, 'GET', `/api/v1/chats?q=${encodeURIComponent(q)}${extra}`, { token })).body.data.map((c: { id: string }) => c.id).sort();
+
+  beforeAll(async () => {
+    const { phoneNumberId } = await connectWhatsApp(t, a.accessToken);
+    await postWhatsApp(t.url, textWebhook(phoneNumberId, '351910041234', 'The blue helmet arrived with the parcel', undefined, 'Joana Silva'));
+    await postWhatsApp(t.url, textWebhook(phoneNumberId, '351930000001', 'He said "stop*" -- 100% sure about the parcel', undefined, 'Zé Ninguém'));
+    const bPhone = (await connectWhatsApp(t, b.accessToken)).phoneNumberId;
+    await postWhatsApp(t.url, textWebhook(bPhone, '351960000002', 'blue helmet parcel for tenant B', undefined, 'Joana Silva'));
+    joana = (await ids(a.accessToken, 'Joana'))[0];
+    ze = (await ids(a.accessToken, 'Ninguém'))[0];
+    expect(joana && ze && joana !== ze).toBeTruthy();
+  });
+
+  it('finds a word or a word prefix in messages, all words required, in any order', async () => {
+    expect(await ids(a.accessToken, 'helmet')).toEqual([joana]);
+    expect(await ids(a.accessToken, 'HELM')).toEqual([joana]);
+    expect(await ids(a.accessToken, 'parcel blue')).toEqual([joana]);
+    expect(await ids(a.accessToken, 'parcel')).toEqual([joana, ze].sort());
+    expect(await ids(a.accessToken, 'he said')).toEqual([ze]);
+    expect(await ids(a.accessToken, 'helmet qwxyzzy')).toEqual([]);
+  });
+
+  it('finds contacts by a part of the name or of the phone', async () => {
+    expect(await ids(a.accessToken, 'Silva')).toEqual([joana]);
+    expect(await ids(a.accessToken, '91004')).toEqual([joana]);
+  });
+
+  it('takes search-engine operators and LIKE wildcards literally', async () => {
+    for (const q of ['"stop*"', '100%', 'stop -sure', 'parcel OR nothing', 'NEAR(parcel said)', 'said:']) {
+      const r = await api(t.url, 'GET', `/api/v1/chats?q=${encodeURIComponent(q)}`, { token: a.accessToken });
+      expect(r.status, q).toBe(200);
+    }
+    expect(await ids(a.accessToken, '"stop*"')).toEqual([ze]);
+    expect(await ids(a.accessToken, '100%')).toEqual([ze]);
+    expect(await ids(a.accessToken, 'parcel OR nothing')).toEqual([]);
+    // no word at all: the characters themselves, as text
+    expect(await ids(a.accessToken, '%')).toEqual([ze]);
+    expect(await ids(a.accessToken, '"')).toEqual([ze]);
+    expect(await ids(a.accessToken, '*')).toEqual([ze]);
+    expect(await ids(a.accessToken, '--')).toEqual([ze]);
+    expect(await ids(a.accessToken, '_')).toEqual([]);
+  });
+
+  it('never returns another tenant\'s chats', async () => {
+    expect(await ids(a.accessToken, 'tenant')).toEqual([]);
+    expect(await ids(b.accessToken, 'helmet')).toHaveLength(1);
+    expect(await ids(b.accessToken, 'helmet')).not.toContain(joana);
+    expect(await ids(b.accessToken, 'said')).toEqual([]);
+  });
+
+  it('pages search results with the cursor and combines q with the other filters', async () => {
+    const p1 = await api(t.url, 'GET', '/api/v1/chats?q=parcel&limit=1', { token: a.accessToken });
+    expect(p1.body.data).toHaveLength(1);
+    const p2 = await api(t.url, 'GET', `/api/v1/chats?q=parcel&limit=1&cursor=${p1.body.nextCursor}`, { token: a.accessToken });
+    expect(p2.body.data).toHaveLength(1);
+    expect(p2.body.nextCursor).toBeNull();
+    expect([p1.body.data[0].id, p2.body.data[0].id].sort()).toEqual([joana, ze].sort());
+    expect(await ids(a.accessToken, 'parcel', '&status=resolved')).toEqual([]);
+    expect(await ids(a.accessToken, 'parcel', '&status=open')).toEqual([joana, ze].sort());
+  });
+
+  it('keeps the index in step when messages are deleted (with their contact)', async () => {
+    const chat = (await api(t.url, 'GET', `/api/v1/chats/${ze}`, { token: a.accessToken })).body;
+    expect((await api(t.url, 'DELETE', `/api/v1/contacts/${chat.contactId}`, { token: a.accessToken })).status).toBe(204);
+    expect(await ids(a.accessToken, 'parcel')).toEqual([joana]);
+    expect(await ids(a.accessToken, '100%')).toEqual([]);
+  });
+});

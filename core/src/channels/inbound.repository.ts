@@ -166,10 +166,12 @@ export class InboundRepository {
       const id = newId();
       const stageId = await this.firstStageOf(m, x.channel.tenantId);
       newChatKeys.push({ channelId: x.channel.id, contactId, id });
-      newChats.push([id, x.channel.tenantId, x.channel.id, contactId, null, 'open', stageId, 0, now, now]);
+      // last_message_at is never null (the chat list orders by it): the opening message's time,
+      // at most the batch's latest for this chat, so updateChatSummaries still sets the preview
+      newChats.push([id, x.channel.tenantId, x.channel.id, contactId, null, 'open', stageId, 0, x.ev.timestamp, now, now]);
     }
     if (newChats.length) {
-      const cols = ['id', 'tenant_id', 'channel_id', 'contact_id', 'assignee_id', 'status', 'stage_id', 'unread_count', 'created_at', 'updated_at'];
+      const cols = ['id', 'tenant_id', 'channel_id', 'contact_id', 'assignee_id', 'status', 'stage_id', 'unread_count', 'last_message_at', 'created_at', 'updated_at'];
       await m.query(this.db.insertIgnore('chats', cols, newChats.length), newChats.flat());
       for (const [channelId, list] of groupBy(newChatKeys, (c) => c.channelId)) await selectChats(channelId, list.map((c) => c.contactId));
       for (const c of newChatKeys) if (chatOf.get(`${c.channelId}\u0000${c.contactId}`) === c.id) result.newChatIds.push(c.id);

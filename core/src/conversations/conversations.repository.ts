@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { Brackets, In, type EntityManager } from 'typeorm';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
 import { Database } from '../database/database.service.js';
 import { newId } from '../database/ids.js';
 import { asRow } from '../database/columns.js';
 import {
   ChatEntity, ChatTagEntity, ContactEntity, FunnelEntity, MessageEntity, NoteEntity, StageEntity, TagEntity, type ChatStatus,
 } from './conversations.entity.js';
+import { fts5Query, innodbQuery, likePattern } from './search.js';
+import { SQLITE_REBUILD, SQLITE_TRIGGERS } from '../../../migrations/1763761000002-message-search.js';
 
 /** Filters of the chat list (DESIGN.md §4). */
 export interface ChatFilter {
@@ -25,8 +27,27 @@ export interface ChatFilter {
 
 /** Chats, messages, contacts, tags and funnels. Every query is scoped by `tenantId`. */
 @Injectable()
-export class ConversationsRepository {
+export class ConversationsRepository implements OnModuleInit {
+  private readonly log = new Logger('ConversationsRepository');
   constructor(private readonly db: Database) {}
+
+  /**
+   * SQLite: makes sure the triggers that keep `messages_fts` in sync exist; a later migration that
+   * rebuilt `messages` through TypeORM's Table API drops them (and renumbers rowids), so they are
+   * recreated and the index rebuilt.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.db.dialect !== 'sqlite') return;
+    const rows: { n: number }[] = await this.db.manager.query(
+      "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' AND name LIKE 'messages_fts_%'",
+    );
+    if (Number(rows[0]?.n) === SQLITE_TRIGGERS.length) return;
+    this.log.warn('messages_fts triggers missing: recreating them and rebuilding the search index');
+    await this.db.transaction(async (m) => {
+      for (const sql of SQLITE_TRIGGERS) await m.query(sql);
+      await m.query(SQLITE_REBUILD);
+    });
+  }
 
   get manager(): EntityManager {
     return this.db.manager;
@@ -42,8 +63,32 @@ export class ConversationsRepository {
     return this.db.manager.findBy(ChatEntity, tenantIds ? { id: In(ids), tenantId: In(tenantIds) } : { id: In(ids) });
   }
 
-  /** Chats ordered by last activity (newest first), `limit + 1` rows for paging. */
-  listChats(tenantId: string, f: ChatFilter, limit: number, cursor: { at: number; id: string } | null): Promise<ChatEntity[]> {
+  /**
+   * Chats ordered by last activity (`last_message_at DESC, id DESC`), `limit + 1` rows for paging.
+   * With `q`: chats whose contact's name or phone contains it, or with a message matching its
+   * words (full text: see search.ts). The two kinds are separate queries, each walking the same
+   * order, merged here: each is a plain semi-join the planners serve from their indexes, where
+   * an `OR` of both would be checked chat by chat.
+   */
+  async listChats(tenantId: string, f: ChatFilter, limit: number, cursor: { at: number; id: string } | null): Promise<ChatEntity[]> {
+    if (!f.q) return this.chatsQuery(tenantId, f, limit, cursor).getMany();
+    const like = likePattern(f.q);
+    const byContact = this.chatsQuery(tenantId, f, limit, cursor).andWhere(
+      "c.contact_id IN (SELECT k.id FROM contacts k WHERE k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!'))",
+      { like },
+    );
+    const byMessage = this.chatsQuery(tenantId, f, limit, cursor);
+    this.whereMessageMatches(byMessage, f.q);
+    const [a, b] = await Promise.all([byContact.getMany(), byMessage.getMany()]);
+    const seen = new Set<string>();
+    return [...a, ...b]
+      .filter((c) => !seen.has(c.id) && seen.add(c.id))
+      .sort((x, y) => (y.lastMessageAt ?? 0) - (x.lastMessageAt ?? 0) || (y.id < x.id ? -1 : y.id > x.id ? 1 : 0))
+      .slice(0, limit + 1);
+  }
+
+  /** The list's filters (all but `q`), cursor, order and limit. */
+  private chatsQuery(tenantId: string, f: ChatFilter, limit: number, cursor: { at: number; id: string } | null) {
     const qb = this.db.manager.createQueryBuilder(ChatEntity, 'c').where('c.tenant_id = :tenantId', { tenantId });
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
     if (f.assigneeId === 'none') qb.andWhere('c.assignee_id IS NULL');
@@ -56,21 +101,46 @@ export class ConversationsRepository {
         { tag: f.tag },
       );
     }
-    if (f.q) {
-      const like = `%${f.q.replace(/[%_!]/g, (ch) => '!' + ch)}%`;
-      qb.andWhere(
-        new Brackets((w) => {
-          w.where("EXISTS (SELECT 1 FROM contacts k WHERE k.id = c.contact_id AND k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!'))", { like })
-            .orWhere("EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :like ESCAPE '!')", { like });
-        }),
-      );
-    }
-    const at = 'COALESCE(c.last_message_at, c.created_at)';
+    // last_message_at is always set (migration 1763761000001): the indexes
+    // (tenant_id, [status | assignee_id | stage_id,] last_message_at, id) serve this order
+    const at = 'c.last_message_at';
     if (f.unread) qb.andWhere('c.unread_count > 0');
     if (f.from !== undefined) qb.andWhere(`${at} >= :from`, { from: f.from });
     if (f.to !== undefined) qb.andWhere(`${at} < :to`, { to: f.to });
     if (cursor) qb.andWhere(`(${at} < :cat OR (${at} = :cat AND c.id < :cid))`, { cat: cursor.at, cid: cursor.id });
-    return qb.orderBy(at, 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
+    return qb.orderBy(at, 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
+  }
+
+  /** Restricts `qb` (alias `c`) to chats with a message of the tenant whose text matches `q`'s words. */
+  private whereMessageMatches(qb: ReturnType<ConversationsRepository['chatsQuery']>, q: string): void {
+    if (this.db.dialect === 'sqlite') {
+      const fts = fts5Query(q);
+      if (fts) {
+        qb.andWhere(
+          'c.id IN (SELECT m.chat_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH :fts AND m.tenant_id = :tenantId)',
+          { fts },
+        );
+        return;
+      }
+    } else {
+      const { against, likeWords } = innodbQuery(q);
+      if (against) {
+        const params: Record<string, string> = { against };
+        const likes = likeWords.map((w, i) => {
+          params[`lw${i}`] = likePattern(w);
+          return ` AND m.text LIKE :lw${i} ESCAPE '!'`;
+        });
+        qb.andWhere(
+          `c.id IN (SELECT m.chat_id FROM messages m WHERE MATCH(m.text) AGAINST (:against IN BOOLEAN MODE) AND m.tenant_id = :tenantId${likes.join('')})`,
+          params,
+        );
+        return;
+      }
+    }
+    // nothing the full-text index can look up (no word; on InnoDB only short words/stopwords)
+    qb.andWhere("EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :mlike ESCAPE '!')", {
+      mlike: likePattern(q),
+    });
   }
 
   async updateChat(tenantId: string, id: string, patch: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId' | 'unreadCount'>>): Promise<void> {
@@ -88,7 +158,8 @@ export class ConversationsRepository {
     return this.db.manager
       .createQueryBuilder(ChatEntity, 'c')
       .where('c.tenant_id = :tenantId AND c.contact_id = :contactId', { tenantId, contactId })
-      .orderBy('COALESCE(c.last_message_at, c.created_at)', 'DESC')
+      .orderBy('c.last_message_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
       .limit(limit)
       .getMany();
   }
@@ -191,7 +262,7 @@ export class ConversationsRepository {
   listContacts(tenantId: string, q: string | undefined, limit: number, cursor: string | null): Promise<ContactEntity[]> {
     const qb = this.db.manager.createQueryBuilder(ContactEntity, 'k').where('k.tenant_id = :tenantId', { tenantId });
     if (q) {
-      const like = `%${q.replace(/[%_!]/g, (ch) => '!' + ch)}%`;
+      const like = likePattern(q);
       qb.andWhere("(k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!' OR k.email LIKE :like ESCAPE '!')", { like });
     }
     if (cursor) qb.andWhere('k.id < :cursor', { cursor });
