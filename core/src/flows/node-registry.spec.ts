@@ -10,14 +10,19 @@ const acmeNode = defineNode({
   category: 'integration',
   description: 'test',
   configSchema: { type: 'object', properties: {}, additionalProperties: false },
-  outputs: ['out'],
-  execute: () => ({ output: 'out' }),
+  outputs: ['out', 'error'],
+  execute: () => {
+    hostCalls++;
+    return { output: 'out' };
+  },
 });
+let hostCalls = 0;
+const bundle = (pluginId: string) => ({ pluginId, id: 'test', code: '' });
 
 describe('NodeRegistry with plugin nodes', () => {
   it('adds plugin nodes with capabilities scoped to the manifest permissions', async () => {
     const plugins = new PluginRegistry();
-    plugins.addNode('acme', acmeNode, ['http:api.acme.test', 'setting:ACME_KEY']);
+    plugins.addNode('acme', acmeNode, ['http:api.acme.test', 'setting:ACME_KEY'], bundle('acme'));
     const config = { flowHttp: { allowHosts: ['*'], allowPrivate: true, timeoutMs: 500 }, settings: { ACME_KEY: 'k', META_APP_SECRET: 's' } } as never;
     const reg = new NodeRegistry(plugins, config);
     expect(reg.descriptors().map((d) => d.type)).toContain('acme.ping');
@@ -30,9 +35,23 @@ describe('NodeRegistry with plugin nodes', () => {
     expect(reg.capabilitiesOf('send.text')).toEqual({});
   });
 
+  it('never runs a plugin node\'s execute in the host (without a sandbox it fails typed)', async () => {
+    const plugins = new PluginRegistry();
+    plugins.addNode('acme', acmeNode, [], bundle('acme'));
+    const reg = new NodeRegistry(plugins);
+    const def = reg.get('acme.ping')!;
+    expect(def.label).toBe('Ping');
+    expect(await def.execute({ config: {}, vars: {}, state: {} } as never)).toMatchObject({ output: 'error', vars: { lastError: { code: 'SANDBOX_UNAVAILABLE' } } });
+    expect(hostCalls).toBe(0);
+  });
+
+  it('refuses a node bundle of another plugin', () => {
+    expect(() => new PluginRegistry().addNode('acme', acmeNode, [], bundle('other'))).toThrow(/bundle belongs to plugin other/);
+  });
+
   it('refuses a plugin node outside its namespace', () => {
     const plugins = new PluginRegistry();
-    plugins.addNode('other', acmeNode, []);
+    plugins.addNode('other', acmeNode, [], bundle('other'));
     expect(() => new NodeRegistry(plugins)).toThrow(/must be named "other.<name>"/);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The node types the engine knows: core's built-ins plus plugin nodes (`<pluginId>.<name>`).
+ * The node types the engine knows: core's built-ins (run in the host) plus plugin nodes
+ * (`<pluginId>.<name>`), whose `execute` / `resume` run in the sandbox (`sandboxNode`).
  * Configs are validated against each type's JSON Schema (compiled once with zod).
  */
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { sandboxNode } from '../sandbox/sandboxed-node.js';
+import { SandboxService } from '../sandbox/sandbox.service.js';
 import { HostHttp } from './host-http.js';
 import { describeNode, type NodeContext, type NodeDefinition, type NodeDescriptor } from '@parley/sdk';
 import { z } from 'zod';
@@ -17,9 +20,24 @@ export class NodeRegistry {
   private readonly capabilities = new Map<string, Partial<Pick<NodeContext<unknown>, 'http' | 'setting'>>>();
   private readonly owners = new Map<string, string>();
 
-  constructor(@Optional() plugins?: PluginRegistry, @Optional() @Inject(APP_CONFIG) config?: AppConfig) {
+  constructor(@Optional() plugins?: PluginRegistry, @Optional() @Inject(APP_CONFIG) config?: AppConfig, @Optional() sandbox?: SandboxService) {
     for (const d of BUILTIN_NODES) this.add(d);
-    for (const p of plugins?.nodes ?? []) this.add(p.definition, p.pluginId, NodeRegistry.pluginCapabilities(p.permissions, config, (n) => config?.settings[n]));
+    for (const p of plugins?.nodes ?? []) {
+      const logger = new Logger(`plugin:${p.pluginId}`);
+      const def = sandboxNode(p.definition, {
+        bundle: p.bundle,
+        settings: p.permissions.filter((x) => x.startsWith('setting:')).map((x) => x.slice(8)),
+        pool: () => sandbox?.pool,
+        log: (l) => {
+          const line = `${l.type}: ${l.message}${l.fields ? ` ${JSON.stringify(l.fields)}` : ''}`;
+          if (l.level === 'error') logger.error(line);
+          else if (l.level === 'warn') logger.warn(line);
+          else if (l.level === 'debug') logger.debug(line);
+          else logger.log(line);
+        },
+      });
+      this.add(def, p.pluginId, NodeRegistry.pluginCapabilities(p.permissions, config, (n) => config?.settings[n]));
+    }
   }
 
   /**

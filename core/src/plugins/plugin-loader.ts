@@ -1,12 +1,15 @@
 /**
  * Loads plugins at start-up: first-party packages found under `plugins/*` of the workspace,
  * then third-party packages named in `PARLEY_PLUGINS`. Each package.json must carry a valid
- * `"parley"` manifest and default-export a `definePlugin(...)` value.
+ * `"parley"` manifest and default-export a `definePlugin(...)` value. A plugin declaring
+ * `node:` capabilities also has its node code (the manifest's `nodes` entry, else `main`)
+ * bundled for the sandbox, where its nodes' `execute` / `resume` run.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChannelDefinition, NodeDefinition, ParleyPlugin, PluginHost, PluginLogger } from '@parley/sdk';
+import { bundlePluginNodes, type PluginBundle } from '../sandbox/plugin-bundle.js';
 import { parseManifest } from './manifest.js';
 import type { PluginRegistry } from './plugin-registry.js';
 
@@ -48,6 +51,14 @@ async function loadOne(dir: string, source: 'first-party' | 'third-party', deps:
   if (!plugin || typeof plugin.id !== 'string' || typeof plugin.setup !== 'function') {
     throw new Error(`Plugin ${pkg.name}: default export is not a definePlugin(...) value`);
   }
+  let bundle: PluginBundle | null = null;
+  if (manifest.capabilities.some((c) => c.startsWith('node:'))) {
+    const nodesEntry = manifest.nodes ? resolve(dir, manifest.nodes) : entry;
+    const rel = relative(dir, nodesEntry);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`Plugin ${pkg.name}: "nodes" must be a file inside the package`);
+    if (!existsSync(nodesEntry)) throw new Error(`Plugin ${pkg.name}: node entry ${nodesEntry} not found (was it built?)`);
+    bundle = await bundlePluginNodes(plugin.id, nodesEntry);
+  }
   const host: PluginHost = {
     pluginId: plugin.id,
     logger: deps.logger.child ? deps.logger.child({ plugin: plugin.id }) : deps.logger,
@@ -63,7 +74,8 @@ async function loadOne(dir: string, source: 'first-party' | 'third-party', deps:
       if (!manifest.capabilities.includes(`node:${node.type}`)) {
         throw new Error(`Plugin ${pkg.name} registers node "${node.type}" but its manifest lacks "node:${node.type}"`);
       }
-      deps.registry.addNode(plugin.id, node, manifest.permissions ?? []);
+      if (node.trigger || node.matches) throw new Error(`Plugin ${pkg.name} registers node "${node.type}" as a trigger; plugin nodes cannot be triggers`);
+      deps.registry.addNode(plugin.id, node, manifest.permissions ?? [], bundle!);
     },
   };
   await plugin.setup(host);

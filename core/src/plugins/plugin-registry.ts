@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelDefinition, NodeDefinition } from '@parley/sdk';
+import type { PluginBundle } from '../sandbox/plugin-bundle.js';
 
 /** A loaded plugin. */
 export interface LoadedPlugin {
@@ -11,17 +12,21 @@ export interface LoadedPlugin {
   source: 'first-party' | 'third-party';
 }
 
-/** What plugins registered: channel types (later: flow nodes, providers). */
+/** What plugins registered: channel types and flow node types (later: providers). */
 @Injectable()
 export class PluginRegistry {
   readonly plugins: LoadedPlugin[] = [];
   private readonly channels = new Map<string, { pluginId: string; definition: ChannelDefinition<any> }>();
-  /** Flow node types registered by plugins (fed into the flows NodeRegistry). */
-  readonly nodes: { pluginId: string; definition: NodeDefinition; permissions: string[] }[] = [];
+  /**
+   * Flow node types registered by plugins (fed into the flows NodeRegistry): the host keeps the
+   * definition's metadata; `execute` / `resume` run from `bundle` in the sandbox.
+   */
+  readonly nodes: { pluginId: string; definition: NodeDefinition; permissions: string[]; bundle: PluginBundle }[] = [];
 
-  addNode(pluginId: string, definition: NodeDefinition, permissions: string[]): void {
+  addNode(pluginId: string, definition: NodeDefinition, permissions: string[], bundle: PluginBundle): void {
     if (this.nodes.some((n) => n.definition.type === definition.type)) throw new Error(`Node type "${definition.type}" of plugin ${pluginId} is already registered`);
-    this.nodes.push({ pluginId, definition, permissions });
+    if (bundle.pluginId !== pluginId) throw new Error(`Node type "${definition.type}": the bundle belongs to plugin ${bundle.pluginId}, not ${pluginId}`);
+    this.nodes.push({ pluginId, definition, permissions, bundle });
   }
 
   addChannel(pluginId: string, definition: ChannelDefinition<any>): void {

@@ -3,10 +3,12 @@
  * gets only the values copied in (`vars`, `contact`, `message` as JSON) and returns a
  * JSON-serialisable value of bounded size; limits: memory per isolate, time per run. A worker
  * that dies (fatal out-of-memory) or hangs is replaced; the job fails with a typed error and
- * the host process is never affected.
+ * the host process is never affected. Plugin nodes (`runNode`) run the same way, with host
+ * calls (`ctx.http`) answered by a host function the caller supplies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { PluginBundle } from './plugin-bundle.js';
 import { SandboxError, type SandboxErrorCode } from './sandbox.errors.js';
 import { workerMain } from './worker-main.js';
 
@@ -20,9 +22,13 @@ export interface SandboxLimits {
   maxResultChars: number;
   /** Worker processes (default 2); each runs one job at a time. */
   workers: number;
+  /** Host calls (`ctx.http`) one plugin node execution may make (default 20). */
+  maxHostCalls: number;
+  /** Longest a host call may take before the node gets an error, ms (default 30 s). */
+  hostCallTimeoutMs: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { memoryMb: 32, timeoutMs: 1000, maxResultChars: 64 * 1024, workers: 2 };
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { memoryMb: 32, timeoutMs: 1000, maxResultChars: 64 * 1024, workers: 2, maxHostCalls: 20, hostCallTimeoutMs: 30_000 };
 
 /** Values copied into the isolate. */
 export interface SandboxInput {
@@ -31,9 +37,47 @@ export interface SandboxInput {
   message: Record<string, unknown> | null;
 }
 
+/** What a plugin node execution copies into the isolate (JSON only). */
+export interface NodeJobInput {
+  pluginId: string;
+  /** The node type, `<pluginId>.<name>`. */
+  type: string;
+  op: 'execute' | 'resume';
+  ctx: {
+    config: unknown;
+    nodeId: string;
+    runId: string;
+    vars: Record<string, unknown>;
+    contact: unknown;
+    message: unknown;
+    state: Record<string, unknown>;
+    simulation: boolean;
+    wake?: 'message' | 'time';
+    now: number;
+  };
+  /** Values of the settings granted to the plugin (`setting:<NAME>`). */
+  settings: Record<string, string>;
+}
+
+/**
+ * Answers a plugin node's host call: `op` (`http`) with `args`, the isolate's JSON text of the
+ * arguments (at most 2 MiB). Resolves with a JSON-serialisable value copied back into the
+ * isolate; rejects with an Error whose `code` (e.g. `HTTP_BLOCKED`) and `message` the node sees.
+ */
+export type HostCallHandler = (op: string, args: string) => Promise<unknown>;
+
+/** A log line of a plugin node (`ctx.log`), at most 20 per execution. */
+export interface NodeLogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown> | null;
+}
+
 interface Job {
-  code: string;
-  input: string;
+  /** The message sent to the worker (without `id`). */
+  msg: Record<string, unknown>;
+  bundle?: PluginBundle;
+  onCall?: HostCallHandler;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -41,7 +85,9 @@ interface Job {
 interface Worker {
   proc: ChildProcess;
   ready: Promise<void>;
-  job: (Job & { id: number; watchdog: NodeJS.Timeout }) | null;
+  job: (Job & { id: number; watchdog: NodeJS.Timeout | null; calls: number }) | null;
+  /** Bundle ids this worker has received. */
+  bundles: Set<string>;
   killedForTime?: boolean;
 }
 
@@ -75,9 +121,29 @@ export class SandboxPool {
     if (this.closed) return Promise.reject(new SandboxError('SANDBOX_UNAVAILABLE', 'The sandbox is shut down'));
     const payload = JSON.stringify({ vars: input.vars ?? {}, contact: input.contact ?? null, message: input.message ?? null, maxResultChars: this.limits.maxResultChars });
     return new Promise((resolve, reject) => {
-      this.queue.push({ code, input: payload, resolve, reject });
+      this.queue.push({ msg: { code, input: payload, timeoutMs: this.limits.timeoutMs }, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Runs `input.op` (`execute` / `resume`) of node `input.type` from `bundle` in an isolate and
+   * returns its result (JSON round-tripped, bounded like {@link run}) with the node's log lines.
+   * The time limit counts only time spent in the isolate, not in host calls.
+   * @throws SandboxError (the node threw, looped, ran out of memory, returned too much...).
+   */
+  runNode(bundle: PluginBundle, input: NodeJobInput, onCall: HostCallHandler): Promise<{ result: unknown; logs: NodeLogEntry[] }> {
+    if (this.closed) return Promise.reject(new SandboxError('SANDBOX_UNAVAILABLE', 'The sandbox is shut down'));
+    let payload: string;
+    try {
+      payload = JSON.stringify({ ...input, maxResultChars: this.limits.maxResultChars });
+    } catch (e) {
+      return Promise.reject(new SandboxError('SANDBOX_UNAVAILABLE', `The node's context cannot be copied: ${(e as Error).message}`));
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      this.queue.push({ msg: { kind: 'node', bundleId: bundle.id, input: payload, timeoutMs: this.limits.timeoutMs, maxCalls: this.limits.maxHostCalls }, bundle, onCall, resolve, reject });
+      this.pump();
+    }).then((v) => v as { result: unknown; logs: NodeLogEntry[] });
   }
 
   private pump(): void {
@@ -93,7 +159,7 @@ export class SandboxPool {
     this.spawned++;
     const src = `(${workerMain.toString()})(${JSON.stringify(this.ivmPath)}, ${this.limits.memoryMb});`;
     const proc = spawn(process.execPath, ['--no-node-snapshot', '-e', src], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const w: Worker = { proc, job: null, ready: Promise.resolve() };
+    const w: Worker = { proc, job: null, ready: Promise.resolve(), bundles: new Set() };
     w.ready = new Promise<void>((resolve) => {
       const onReady = (m: { ready?: boolean }) => {
         if (m?.ready) {
@@ -104,10 +170,11 @@ export class SandboxPool {
       proc.on('message', onReady);
       proc.once('exit', () => resolve());
     });
-    proc.on('message', (m: { id?: number; raw?: string; fail?: string; error?: string; message?: string }) => {
+    proc.on('message', (m: { id?: number; raw?: string; fail?: string; error?: string; message?: string; call?: { id: number; op: string; args: string } }) => {
       if (m.id === undefined || !w.job || w.job.id !== m.id) return;
       const job = w.job;
-      clearTimeout(job.watchdog);
+      if (m.call) return this.hostCall(w, job, m.call);
+      if (job.watchdog) clearTimeout(job.watchdog);
       w.job = null;
       this.settle(job, m);
       this.pump();
@@ -116,7 +183,7 @@ export class SandboxPool {
       const i = this.workers.indexOf(w);
       if (i >= 0) this.workers.splice(i, 1);
       if (w.job) {
-        clearTimeout(w.job.watchdog);
+        if (w.job.watchdog) clearTimeout(w.job.watchdog);
         const job = w.job;
         w.job = null;
         // the usual cause: V8 aborted the worker on an allocation past the memory limit
@@ -129,22 +196,59 @@ export class SandboxPool {
     return w;
   }
 
-  private assign(w: Worker, job: Job): void {
-    const id = ++this.seq;
-    // the isolate enforces the time limit itself; this watchdog covers a stuck worker
-    const watchdog = setTimeout(() => {
+  // the isolate enforces the time limit itself; this watchdog covers a stuck worker (paused
+  // while the host answers a plugin node's call)
+  private watch(w: Worker): NodeJS.Timeout {
+    return setTimeout(() => {
       w.killedForTime = true;
       w.proc.kill('SIGKILL');
     }, this.limits.timeoutMs + 5_000 + 2_000);
-    w.job = { ...job, id, watchdog };
+  }
+
+  private assign(w: Worker, job: Job): void {
+    const id = ++this.seq;
+    w.job = { ...job, id, watchdog: this.watch(w), calls: 0 };
     void w.ready.then(() => {
       if (w.job?.id !== id) return;
       try {
-        w.proc.send({ id, code: job.code, input: job.input, timeoutMs: this.limits.timeoutMs });
+        const withCode = job.bundle && !w.bundles.has(job.bundle.id);
+        w.proc.send({ id, ...job.msg, ...(withCode ? { bundleCode: job.bundle!.code } : {}) });
+        if (withCode) w.bundles.add(job.bundle!.id);
       } catch {
         w.proc.kill('SIGKILL');
       }
     });
+  }
+
+  /** Answers a node's host call through the job's handler; always replies (errors included). */
+  private hostCall(w: Worker, job: NonNullable<Worker['job']>, call: { id: number; op: string; args: string }): void {
+    if (job.calls++ === 0 && job.watchdog) {
+      clearTimeout(job.watchdog);
+      job.watchdog = null;
+    }
+    const handler = job.onCall;
+    let timer: NodeJS.Timeout | undefined;
+    const answer = new Promise<unknown>((resolve, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`The host call took longer than ${this.limits.hostCallTimeoutMs} ms`), { code: 'HOST_CALL_TIMEOUT' })), this.limits.hostCallTimeoutMs);
+      if (!handler) return reject(Object.assign(new Error('No host calls are available'), { code: 'HOST_CALL_REFUSED' }));
+      if (typeof call.args !== 'string' || call.args.length > 2 * 1024 * 1024) return reject(Object.assign(new Error('The call arguments are too large'), { code: 'HOST_CALL_REFUSED' }));
+      handler(String(call.op), call.args).then(resolve, reject);
+    });
+    void answer
+      .then(
+        (ok) => JSON.stringify({ ok: ok ?? null }),
+        (e: { code?: unknown; message?: unknown }) => JSON.stringify({ error: { code: typeof e?.code === 'string' ? e.code : 'HOST_CALL_FAILED', message: String(e?.message ?? e).slice(0, 1000) } }),
+      )
+      .then((res) => {
+        clearTimeout(timer);
+        if (w.job !== job) return; // the job ended meanwhile (worker died or was replaced)
+        if (--job.calls === 0) job.watchdog = this.watch(w);
+        try {
+          w.proc.send({ id: job.id, reply: call.id, res });
+        } catch {
+          w.proc.kill('SIGKILL');
+        }
+      });
   }
 
   private settle(job: Job, m: { raw?: string; fail?: string; error?: string; message?: string }): void {
@@ -153,10 +257,11 @@ export class SandboxPool {
       return job.reject(new SandboxError(code, m.message ? `${message}: ${m.message}` : message));
     }
     if (m.error) return job.reject(new SandboxError('SANDBOX_SCRIPT_ERROR', `${m.error}: ${m.message ?? ''}`.trim()));
-    if (typeof m.raw !== 'string' || m.raw.length > this.limits.maxResultChars + 64) return job.reject(new SandboxError(...FAIL_MESSAGES.RESULT_TOO_LARGE));
+    // node results also carry up to 20 log lines
+    if (typeof m.raw !== 'string' || m.raw.length > this.limits.maxResultChars + (job.bundle ? 64 * 1024 : 0) + 64) return job.reject(new SandboxError(...FAIL_MESSAGES.RESULT_TOO_LARGE));
     try {
-      const parsed = JSON.parse(m.raw) as { ok?: unknown; fail?: string; error?: string; message?: string };
-      if ('ok' in parsed) return job.resolve(parsed.ok);
+      const parsed = JSON.parse(m.raw) as { ok?: unknown; logs?: unknown; fail?: string; error?: string; message?: string };
+      if ('ok' in parsed) return job.resolve(job.bundle ? { result: parsed.ok, logs: Array.isArray(parsed.logs) ? parsed.logs : [] } : parsed.ok);
       this.settle(job, { fail: parsed.fail, error: parsed.error, message: parsed.message });
     } catch {
       job.reject(new SandboxError(...FAIL_MESSAGES.RESULT_INVALID));

@@ -21,9 +21,13 @@ const failed = (e: unknown): NodeResult => {
   return { output: 'error', vars: { lastError: { code: err.code ?? 'SHEETS_ERROR', message: String(err.message ?? e) } } };
 };
 
-/** Builds the nodes over `http` (default: the node context's host HTTP) and the API base URL. */
+/**
+ * Builds the nodes over `http` (default: the node context's host HTTP) and the API base URL
+ * (default: the `SHEETS_API_URL` setting when the host grants it, else Google's).
+ */
 export function sheetsNodes(opts: { http?: HttpFn; baseUrl?: string } = {}) {
-  const client = (ctx: NodeContext<Common>) => sheetsClient(opts.http ?? ((r) => ctx.http(r)), ctx.render(ctx.config.accessToken).trim(), opts.baseUrl ?? SHEETS_API_URL);
+  const client = (ctx: NodeContext<Common>) =>
+    sheetsClient(opts.http ?? ((r) => ctx.http(r)), ctx.render(ctx.config.accessToken).trim(), opts.baseUrl ?? ctx.setting?.('SHEETS_API_URL') ?? SHEETS_API_URL);
 
   const appendRow = defineNode<Common & { values: string[] }>({
     type: 'sheets.append_row',
