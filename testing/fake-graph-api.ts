@@ -32,6 +32,20 @@
  * - `GET  /vX/me/accounts?fields=…` (user token) → `{data:[{id, name, access_token, picture,
  *   instagram_business_account?}], paging}`
  * - `GET  /cdn/:name` → a file registered with `registerCdnFile` (no token: signed CDN links).
+ *
+ * WhatsApp Business Accounts (templates, Embedded Signup onboarding):
+ * - `GET  /vX/:wabaId/message_templates?fields=…&limit=…[&after=…]` → `{data:[{name, language,
+ *   category, status, components, id, …}], paging:{cursors:{before, after}, next?}}` (fixture
+ *   `template_list_response_full__meta_docs.json`; `next` while more remain, default limit 25).
+ * - `POST /vX/:wabaId/subscribed_apps` → `{"success":true}` (recorded, see `wabaSubscriptions`).
+ * - `GET  /vX/oauth/access_token?client_id&client_secret&code` with an Embedded Signup code
+ *   (`registerEmbeddedSignupCode`, single use, no `redirect_uri`) → `{access_token, token_type}`:
+ *   a business token for that WABA and number (fixture `embedded_signup_token_exchange__descriptor.json`).
+ * - `GET  /vX/debug_token?input_token=…&access_token=<app id>|<app secret>` → `{data:{app_id, type,
+ *   application, expires_at, is_valid, scopes, granular_scopes:[{scope, target_ids}], user_id}}`.
+ * - `POST /vX/:phoneNumberId/register` `{"messaging_product":"whatsapp","pin":"123456"}` →
+ *   `{"success":true}` (recorded, see `registrations`); a pin other than 6 digits → 400 code 100;
+ *   a number with another two-step PIN → 400 code 133005.
  * Tokens are read from `Authorization: Bearer` or the `access_token` query parameter.
  *
  * Errors use Graph's shape `{"error":{"message","type","code","error_subcode"?,"fbtrace_id"}}`:
@@ -65,6 +79,10 @@ export interface FakeResponse {
 
 export interface PhoneNumberOptions {
   accessToken: string;
+  /** The WABA the number belongs to (its tokens may read the WABA's templates). */
+  wabaId?: string;
+  /** The number's two-step verification PIN: `register` with another PIN fails (133005). */
+  twoStepPin?: string;
   displayPhoneNumber?: string;
   verifiedName?: string;
   qualityRating?: string;
@@ -109,6 +127,25 @@ export interface LoginCodeOptions {
   appSecret?: string;
 }
 
+/** A WhatsApp Business Account known to the fake. */
+export interface WabaOptions {
+  /** Tokens that may use the WABA besides those of its registered numbers. */
+  accessTokens?: string[];
+  /** Template objects as the Graph API stores them (`name, language, category, status, components`, optional `id`). */
+  templates?: Record<string, unknown>[];
+}
+
+/** An Embedded Signup code: exchanging it gives a business token for `wabaId` and `phoneNumberId`. */
+export interface EmbeddedSignupCodeOptions {
+  wabaId: string;
+  /** Must be registered with `registerPhoneNumber` (its `wabaId` is set to this WABA). */
+  phoneNumberId: string;
+  appId?: string;
+  appSecret?: string;
+  /** WABA ids `debug_token` lists in granular_scopes (default: `[wabaId]`). */
+  grantedWabaIds?: string[];
+}
+
 export interface FakeGraphApi {
   /** Base URL to use as `META_GRAPH_URL`, e.g. `http://127.0.0.1:PORT/v24.0`. */
   readonly url: string;
@@ -139,9 +176,17 @@ export interface FakeGraphApi {
   messengerSends(pageId?: string): RecordedRequest[];
   /** `POST me/messages` sender actions (`typing_on`, …), optionally for one page. */
   senderActions(pageId?: string): RecordedRequest[];
+  /** Registers (or updates) a WhatsApp Business Account: tokens and message templates. */
+  registerWaba(wabaId: string, options: WabaOptions): void;
+  /** Registers a one-time Embedded Signup code; returns the business token the exchange will give. */
+  registerEmbeddedSignupCode(code: string, options: EmbeddedSignupCodeOptions): string;
+  /** Number of `subscribed_apps` calls for a WABA. */
+  wabaSubscriptions(wabaId: string): number;
+  /** `register` calls that succeeded, in order: `{phoneNumberId, pin}`. */
+  registrations(): { phoneNumberId: string; pin: string }[];
   /** Delay before every answer, in ms (simulates Graph latency for benchmarks). */
   setLatency(ms: number): void;
-  /** Clears recorded requests, queued failures, issued media URLs and recorded page subscriptions (keeps registrations). */
+  /** Clears recorded requests, queued failures, issued media URLs, recorded page/WABA subscriptions and number registrations (keeps registered objects). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -201,6 +246,12 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
   const userTokens = new Map<string, string[]>(); // user token → page ids
   const cdnFiles = new Map<string, { data: Buffer; mimeType: string }>();
   const subscriptions = new Map<string, string[][]>();
+  const wabas = new Map<string, { tokens: Set<string>; templates: Record<string, unknown>[] }>();
+  const esCodes = new Map<string, EmbeddedSignupCodeOptions & { token: string }>();
+  const businessTokens = new Map<string, EmbeddedSignupCodeOptions>(); // issued business token → its grant
+  const extraPhoneTokens = new Map<string, Set<string>>(); // phone number id → business tokens
+  const wabaSubs = new Map<string, number>();
+  const registered: { phoneNumberId: string; pin: string }[] = [];
   const requests: RecordedRequest[] = [];
   let failures: Failure[] = [];
   let waiters: Waiter[] = [];
@@ -212,7 +263,10 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
     return match?.[1] ?? (query.access_token || undefined);
   };
   const pageOfToken = (token: string) => [...pages.values()].find((p) => p.accessToken === token);
-  const knownToken = (token: string | undefined) => token !== undefined && [...phones.values()].some((p) => p.accessToken === token);
+  const phoneToken = (phone: Phone, token: string | undefined) => token !== undefined && (phone.accessToken === token || !!extraPhoneTokens.get(phone.id)?.has(token));
+  const knownToken = (token: string | undefined) => token !== undefined && [...phones.values()].some((p) => phoneToken(p, token));
+  const wabaToken = (wabaId: string, token: string) =>
+    !!wabas.get(wabaId)?.tokens.has(token) || [...phones.values()].some((p) => p.wabaId === wabaId && phoneToken(p, token));
   const invalidToken = (): FakeResponse => ({
     status: 401,
     body: graphError(190, 'Invalid OAuth access token - Cannot parse access token'),
@@ -241,17 +295,24 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
     const id = decodeURIComponent(m[2]!);
     const edge = m[3];
     if (id === 'oauth' && edge === 'access_token' && req.method === 'GET') return routeOAuth(req);
+    if (id === 'debug_token' && edge === undefined && req.method === 'GET') return routeDebugToken(req);
     const token = tokenOf(req.headers, req.query);
     if (token === undefined) return invalidToken();
     if (id === 'me' || pages.has(id) || igAccounts.has(id) || messagingUsers.has(id)) return routeMessenger(req, id, edge, token);
+    if (wabas.has(id) || [...phones.values()].some((p) => p.wabaId === id)) return routeWaba(req, id, edge, token);
     const phone = phones.get(id);
     if (edge === 'messages' && req.method === 'POST') {
       if (!phone) return unsupported('post', id);
-      if (phone.accessToken !== token) return invalidToken();
+      if (!phoneToken(phone, token)) return invalidToken();
       return routeSend(req);
     }
+    if (edge === 'register' && req.method === 'POST') {
+      if (!phone) return unsupported('post', id);
+      if (!phoneToken(phone, token)) return invalidToken();
+      return routeRegister(req, phone);
+    }
     if (edge === undefined && req.method === 'GET') {
-      if (phone) return phone.accessToken === token ? phoneInfo(phone, req.query.fields) : invalidToken();
+      if (phone) return phoneToken(phone, token) ? phoneInfo(phone, req.query.fields) : invalidToken();
       const file = media.get(id);
       if (file) return (file.accessToken ? file.accessToken === token : knownToken(token)) ? mediaInfo(id, file) : invalidToken();
       return unsupported('get', id);
@@ -267,8 +328,98 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
     return body;
   };
 
+  function routeWaba(req: RecordedRequest, wabaId: string, edge: string | undefined, token: string): FakeResponse {
+    if (!wabaToken(wabaId, token)) {
+      return { status: 403, body: graphError(200, '(#200) You do not have permission to access this WhatsApp Business Account', { type: 'OAuthException' }) };
+    }
+    if (edge === 'subscribed_apps' && req.method === 'POST') {
+      wabaSubs.set(wabaId, (wabaSubs.get(wabaId) ?? 0) + 1);
+      return { status: 200, body: { success: true } };
+    }
+    if (edge === 'message_templates' && req.method === 'GET') {
+      const all = wabas.get(wabaId)?.templates ?? [];
+      const limit = Math.min(Math.max(Number(req.query.limit) || 25, 1), 1000);
+      const start = req.query.after ? Number(Buffer.from(req.query.after, 'base64url').toString('utf8')) || 0 : 0;
+      const slice = all.slice(start, start + limit);
+      const data = slice.map((t, i) => pick(t, req.query.fields, String(t.id ?? `10000000000${start + i}`)));
+      const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+      const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + slice.length) } };
+      if (start + slice.length < all.length) {
+        const q = new URLSearchParams({ ...req.query, after: cursor(start + slice.length) });
+        q.delete('access_token');
+        paging.next = `${origin}${req.path}?${q.toString()}`;
+      }
+      return { status: 200, body: { data, paging } };
+    }
+    return unsupported(req.method, wabaId);
+  }
+
+  function routeRegister(req: RecordedRequest, phone: Phone): FakeResponse {
+    const body = req.body;
+    if (typeof body !== 'object' || body === null || body.messaging_product !== 'whatsapp') return param('(#100) The parameter messaging_product is required.');
+    if (typeof body.pin !== 'string' || !/^\d{6}$/.test(body.pin)) return param('(#100) Param pin must be a 6-digit number');
+    if (phone.twoStepPin && phone.twoStepPin !== body.pin) {
+      return { status: 400, body: graphError(133005, 'Two step verification PIN Mismatch', { details: 'Two step verification PIN incorrect.' }) };
+    }
+    phone.twoStepPin = body.pin;
+    registered.push({ phoneNumberId: phone.id, pin: body.pin });
+    return { status: 200, body: { success: true } };
+  }
+
+  function routeDebugToken(req: RecordedRequest): FakeResponse {
+    const appToken = tokenOf(req.headers, req.query);
+    if (!appToken || !appToken.includes('|')) return invalidToken();
+    const [appId, appSecret] = appToken.split('|');
+    const input = req.query.input_token ?? '';
+    const grant = businessTokens.get(input);
+    if (!grant) {
+      return { status: 200, body: { data: { is_valid: false, error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }, scopes: [] } } };
+    }
+    if ((grant.appId && grant.appId !== appId) || (grant.appSecret && grant.appSecret !== appSecret)) return { status: 400, body: graphError(190, 'Invalid OAuth access token signature.') };
+    const targets = grant.grantedWabaIds ?? [grant.wabaId];
+    return {
+      status: 200,
+      body: {
+        data: {
+          app_id: appId,
+          type: 'SYSTEM_USER',
+          application: 'Parley Test App',
+          data_access_expires_at: 0,
+          expires_at: 0,
+          is_valid: true,
+          issued_at: Math.floor(Date.now() / 1000),
+          scopes: ['whatsapp_business_management', 'whatsapp_business_messaging', 'public_profile'],
+          granular_scopes: [
+            { scope: 'whatsapp_business_management', target_ids: targets },
+            { scope: 'whatsapp_business_messaging', target_ids: targets },
+          ],
+          user_id: '122100000000000001',
+        },
+      },
+    };
+  }
+
   function routeOAuth(req: RecordedRequest): FakeResponse {
     const q = req.query;
+    const es = esCodes.get(q.code ?? '');
+    if (es && q.grant_type === undefined) {
+      if (!q.client_id || !q.client_secret) return param('(#100) Missing client_id or client_secret');
+      if ((es.appId && es.appId !== q.client_id) || (es.appSecret && es.appSecret !== q.client_secret)) return { status: 400, body: graphError(1, 'Error validating client secret.') };
+      if (q.redirect_uri) {
+        return { status: 400, body: graphError(100, 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request', { error_subcode: 36008 }) };
+      }
+      esCodes.delete(q.code!); // single use
+      businessTokens.set(es.token, es);
+      const phone = phones.get(es.phoneNumberId);
+      if (phone) {
+        phone.wabaId = es.wabaId;
+        extraPhoneTokens.set(phone.id, (extraPhoneTokens.get(phone.id) ?? new Set()).add(es.token));
+      }
+      const waba = wabas.get(es.wabaId) ?? { tokens: new Set<string>(), templates: [] };
+      waba.tokens.add(es.token);
+      wabas.set(es.wabaId, waba);
+      return { status: 200, body: { access_token: es.token, token_type: 'bearer' } };
+    }
     if (q.grant_type === 'fb_exchange_token') {
       const pagesOfUser = userTokens.get(q.fb_exchange_token ?? '');
       if (!pagesOfUser) return invalidToken();
@@ -516,6 +667,23 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
       loginCodes.set(code, { ...options, userToken });
       return userToken;
     },
+    registerWaba(wabaId, options) {
+      const waba = wabas.get(wabaId) ?? { tokens: new Set<string>(), templates: [] };
+      for (const t of options.accessTokens ?? []) waba.tokens.add(t);
+      if (options.templates) waba.templates = options.templates;
+      wabas.set(wabaId, waba);
+    },
+    registerEmbeddedSignupCode(code, options) {
+      const token = `EAAB-${randomBytes(16).toString('hex')}`;
+      esCodes.set(code, { ...options, token });
+      return token;
+    },
+    wabaSubscriptions(wabaId) {
+      return wabaSubs.get(wabaId) ?? 0;
+    },
+    registrations() {
+      return [...registered];
+    },
     registerCdnFile(name, file) {
       cdnFiles.set(name, file);
       return `${origin}/cdn/${encodeURIComponent(name)}`;
@@ -565,6 +733,8 @@ export async function startFakeGraphApi(opts: { port?: number; host?: string; ve
       failures = [];
       issuedMediaUrls.clear();
       subscriptions.clear();
+      wabaSubs.clear();
+      registered.length = 0;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

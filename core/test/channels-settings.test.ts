@@ -40,7 +40,7 @@ describe('GET /api/v1/entitlements', () => {
     expect(r.status).toBe(200);
     expect(r.body.plan).toEqual({ id: 'default', name: 'Default' });
     const types = Object.fromEntries(r.body.channelTypes.map((c: any) => [c.type, c]));
-    expect(types.whatsapp).toMatchObject({ displayName: expect.any(String), allowed: true, limit: 3, used: 2, remaining: 1, login: false });
+    expect(types.whatsapp).toMatchObject({ displayName: expect.any(String), allowed: true, limit: 3, used: 2, remaining: 1, login: true });
     expect(types.telegram).toMatchObject({ allowed: true, used: 0, remaining: 3 });
     expect(types.messenger).toMatchObject({ allowed: true, login: true });
     expect(types.instagram).toMatchObject({ allowed: true, login: true });
@@ -195,8 +195,12 @@ describe('GET /api/v1/channels/login/:type/config', () => {
     // the harness configures no META_APP_ID: the UI falls back to the manual page-token form
     expect(m.body).toMatchObject({ type: 'messenger', supported: true, available: false, provider: 'facebook', appId: null });
     expect(m.body.scopes).toContain('pages_messaging');
+    // WhatsApp Embedded Signup needs META_APP_ID and META_WHATSAPP_CONFIG_ID too: not available here
     const w = await A(a.accessToken, 'GET', '/api/v1/channels/login/whatsapp/config');
-    expect(w.body).toMatchObject({ supported: false, available: false });
+    expect(w.body).toMatchObject({ type: 'whatsapp', supported: true, available: false, provider: 'facebook', flow: 'embedded_signup', configId: null });
+    expect(w.body.reason).toMatch(/META_APP_ID.*META_WHATSAPP_CONFIG_ID/);
+    const tg = await A(a.accessToken, 'GET', '/api/v1/channels/login/telegram/config');
+    expect(tg.body).toMatchObject({ supported: false, available: false });
     expect((await A(a.accessToken, 'GET', '/api/v1/channels/login/nope/config')).body.error.code).toBe('CHANNEL_TYPE_UNKNOWN');
     const agent = await agentOf(a.accessToken);
     expect((await A(agent, 'GET', '/api/v1/channels/login/messenger/config')).status).toBe(403);

@@ -357,7 +357,7 @@ describe('Facebook Login for Business', () => {
     const bad = await api(t.url, 'POST', '/api/v1/channels/login/messenger', { token: owner.accessToken, body: { code: 'never-issued', redirectUri: 'https://app.example/cb' } });
     expect(bad).toMatchObject({ status: 422, body: { error: { code: 'CHANNEL_CREDENTIALS_INVALID' } } });
     expect((await api(t.url, 'POST', '/api/v1/channels/login/messenger', { token: owner.accessToken, body: { code: 'x', redirectUri: 'not a url' } })).status).toBe(400);
-    expect((await api(t.url, 'POST', '/api/v1/channels/login/whatsapp', { token: owner.accessToken, body: { code: 'x', redirectUri: 'https://a.example/' } })).body.error.code).toBe('CHANNEL_LOGIN_NOT_SUPPORTED');
+    expect((await api(t.url, 'POST', '/api/v1/channels/login/telegram', { token: owner.accessToken, body: { code: 'x', redirectUri: 'https://a.example/' } })).body.error.code).toBe('CHANNEL_LOGIN_NOT_SUPPORTED');
     expect((await connect(owner.accessToken, 'messenger', { loginSession: 'v1:forged:forged:forged', pageId: '1' })).body.error.code).toBe('CHANNEL_LOGIN_SESSION_INVALID');
   });
 });

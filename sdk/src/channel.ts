@@ -2,7 +2,7 @@
  * The channel contract: what a channel plugin (WhatsApp, Telegram, Messenger, ...) implements
  * so the host can connect accounts, receive webhooks and send messages.
  */
-import type { InboundEvent, OutboundMessage, SendResult } from './messages.js';
+import type { InboundAccountEvent, InboundEvent, OutboundMessage, SendResult } from './messages.js';
 
 /** Minimal JSON Schema object used to describe configs to generic forms. */
 export type JsonSchema = { [key: string]: unknown };
@@ -142,14 +142,90 @@ export interface LoginAccount {
   info?: Record<string, unknown>;
 }
 
+/** What the front end hands to a login exchange. */
+export interface LoginExchangeInput {
+  /** The authorization code the provider's login gave the front end. */
+  code: string;
+  /**
+   * The redirect URI the code was obtained with (OAuth dialog redirects). Absent for codes from
+   * a JavaScript SDK popup (e.g. `FB.login` with `response_type: 'code'`), which have none.
+   */
+  redirectUri?: string;
+  /**
+   * Other values the provider's front-end flow reported besides the code, as strings: e.g.
+   * WhatsApp Embedded Signup's `{wabaId, phoneNumberId}` from its `WA_EMBEDDED_SIGNUP` message
+   * event, and the 6-digit `pin` the admin chose. The plugin validates them.
+   */
+  extras?: Record<string, string>;
+}
+
+/**
+ * What a front end needs to start a login flow, as `GET /api/v1/channels/login/:type/config`
+ * answers it (merged with `{type, supported: true}`). `available` false (with a `reason`) when
+ * the platform lacks a setting the flow needs. Flow-specific public values ride along (e.g.
+ * `flow: "embedded_signup"`, `configId`, `sdkUrl`, `graphVersion`); never put secrets here.
+ */
+export interface LoginClientConfig {
+  /** Provider whose login this is, e.g. `facebook`. */
+  provider: string;
+  available: boolean;
+  reason?: string | null;
+  /** The provider-side app id the front end initialises its SDK / dialog with. */
+  appId?: string | null;
+  [key: string]: unknown;
+}
+
 /** Login exchange of a channel type (see {@link ChannelDefinition.login}). */
 export interface ChannelLogin {
   /**
-   * Exchanges an authorization `code` (obtained by the front end with `redirectUri`) for the
-   * accounts the user can connect. Throws `ChannelError('INVALID_CREDENTIALS')` for a rejected
-   * or expired code, `ChannelError('INVALID_CONFIG')` when the platform is not set up for it.
+   * Exchanges an authorization `code` for the accounts the user can connect (performing any
+   * provider-side onboarding the flow needs, e.g. subscribing webhooks). Throws
+   * `ChannelError('INVALID_CREDENTIALS')` for a rejected or expired code,
+   * `ChannelError('INVALID_CONFIG')` when the platform is not set up for it or the input is incomplete.
    */
-  exchange(input: { code: string; redirectUri: string }, runtime: PluginRuntime): Promise<LoginAccount[]>;
+  exchange(input: LoginExchangeInput, runtime: PluginRuntime): Promise<LoginAccount[]>;
+  /**
+   * The public values the front end starts the flow with. When absent, hosts describe a
+   * Facebook Login for Business OAuth dialog (the Messenger / Instagram flow).
+   */
+  clientConfig?(runtime: PluginRuntime): LoginClientConfig;
+}
+
+/**
+ * A pre-approved message template the business may send outside the customer-service window
+ * (WhatsApp message templates). Shapes follow the provider's template API.
+ */
+export interface MessageTemplate {
+  name: string;
+  /** Provider language code, e.g. `en_US`. */
+  language: string;
+  /** e.g. `UTILITY`, `MARKETING`, `AUTHENTICATION`. */
+  category: string;
+  /** e.g. `APPROVED`. */
+  status: string;
+  /** The provider's component objects as given (WhatsApp: `HEADER`, `BODY`, `FOOTER`, `BUTTONS`). */
+  components: Record<string, unknown>[];
+  /** How many distinct `{{…}}` placeholders the BODY component has (parameters a send must fill). */
+  bodyParams: number;
+}
+
+/** Message templates of a channel type (see {@link ChannelDefinition.templates}). */
+export interface ChannelTemplates<Config> {
+  /**
+   * The templates the channel may send now (approved ones only), all pages read. Throws
+   * `ChannelError` like other calls (`INVALID_CREDENTIALS` when the token is refused).
+   */
+  list(ctx: ChannelContext<Config>): Promise<MessageTemplate[]>;
+  /**
+   * Key of the template collection the channel reads (WhatsApp: the WABA id, shared by its
+   * numbers), used to invalidate host caches; default: the channel itself.
+   */
+  scope?(config: Partial<Config>): string | null;
+  /**
+   * For an account event of a webhook: the scope whose templates it changed (WhatsApp:
+   * `message_template_status_update` → the WABA id), or null when it changed none.
+   */
+  changedScope?(event: InboundAccountEvent): string | null;
 }
 
 /** How the host routes incoming webhooks of this channel type to a channel row. */
@@ -209,6 +285,11 @@ export interface ChannelDefinition<Config extends object = Record<string, unknow
    * included) server-side, and lets the admin create a channel by picking one.
    */
   login?: ChannelLogin;
+  /**
+   * Pre-approved message templates (WhatsApp): the host lists them for the inbox composer
+   * (`GET /api/v1/channels/:id/templates`), caching them briefly per channel.
+   */
+  templates?: ChannelTemplates<Config>;
   /**
    * Send-rate limits the host's dispatcher respects (token buckets): `perAccount` for the whole
    * account (WhatsApp: 80 msg/s), `perRecipient` for one contact (WhatsApp: 1 per 6 s, bursts 45).

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isChannelError, type ChannelDefinition, type LoginAccount } from '@parley/sdk';
+import { isChannelError, type ChannelDefinition, type LoginAccount, type LoginExchangeInput } from '@parley/sdk';
 import { EntitlementsService } from '../entitlements/entitlements.service.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { newId } from '../database/ids.js';
@@ -12,6 +12,7 @@ import { ChannelRuntime } from './channel-runtime.js';
 import { ChannelErrors } from './channels.errors.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { OutboundDispatcher } from './outbound.dispatcher.js';
+import { ChannelTemplatesService } from './templates.service.js';
 
 /** Public JSON of a channel: secrets are never included. */
 export interface ChannelJson {
@@ -66,18 +67,23 @@ export const toChannelJson = (c: ChannelEntity): ChannelJson => {
   };
 };
 
-/** `GET /api/v1/channels/login/:type/config`. */
+/**
+ * `GET /api/v1/channels/login/:type/config`. Facebook Login (OAuth dialog) flows fill
+ * `dialogUrl` and `scopes`; plugins that describe their own flow (`login.clientConfig`, e.g.
+ * WhatsApp Embedded Signup: `flow`, `configId`, `sdkUrl`, `graphVersion`) add their fields.
+ */
 export interface LoginConfigJson {
   type: string;
   /** The type has a login exchange. */
   supported: boolean;
   /** It can be used now (the platform's app is configured). */
   available: boolean;
-  provider: 'facebook' | null;
+  provider: string | null;
   appId: string | null;
   dialogUrl: string | null;
   scopes: string[];
   reason?: string | null;
+  [key: string]: unknown;
 }
 
 /** How long a login session (accounts found by a login exchange) may be used to create channels. */
@@ -114,6 +120,7 @@ export class ChannelsService {
     private readonly entitlements: EntitlementsService,
     private readonly tenancy: TenancyRepository,
     private readonly dispatcher: OutboundDispatcher,
+    private readonly templates: ChannelTemplatesService,
   ) {}
 
   /**
@@ -173,7 +180,7 @@ export class ChannelsService {
    * @throws AppError FORBIDDEN, CHANNEL_TYPE_UNKNOWN, CHANNEL_LOGIN_NOT_SUPPORTED, CHANNEL_CREDENTIALS_INVALID,
    *   CHANNEL_CONFIG_INVALID, CHANNEL_PROVIDER_UNAVAILABLE.
    */
-  async login(auth: AuthUser, type: string, input: { code: string; redirectUri: string }): Promise<LoginJson> {
+  async login(auth: AuthUser, type: string, input: LoginExchangeInput): Promise<LoginJson> {
     assertCan(auth.role, 'create', 'Channel');
     const def = this.runtime.definition(type);
     if (!def.login) throw ChannelErrors.loginNotSupported(type);
@@ -236,6 +243,10 @@ export class ChannelsService {
     const def = this.runtime.definition(type);
     const setting = this.runtime.runtime.setting;
     if (!def.login) return { type, supported: false, available: false, provider: null, appId: null, dialogUrl: null, scopes: [], reason: `Channel type "${type}" has no login flow` };
+    if (def.login.clientConfig) {
+      const own = def.login.clientConfig(this.runtime.runtime);
+      return { dialogUrl: null, scopes: [], ...own, type, supported: true, appId: own.appId ?? null, reason: own.reason ?? null };
+    }
     const appId = setting('META_APP_ID') || null;
     const version = /\/(v\d+\.\d+)\/?$/.exec(setting('META_GRAPH_URL') ?? '')?.[1] ?? 'v24.0';
     const ready = !!appId && !!setting('META_APP_SECRET');
@@ -319,6 +330,7 @@ export class ChannelsService {
     const row = await this.repo.update(auth.tenantId, id, patch);
     if (!row) throw notFound('Channel', id);
     this.runtime.invalidate();
+    if (input.config) this.templates.forget(id);
     if (row.status === 'connected' && c.status !== 'connected') this.dispatcher.resume(id);
     return toChannelJson(row);
   }
@@ -332,5 +344,6 @@ export class ChannelsService {
     await def.disconnect?.(this.runtime.context(c)).catch(() => undefined);
     await this.repo.remove(auth.tenantId, id);
     this.runtime.invalidate();
+    this.templates.forget(id);
   }
 }

@@ -8,6 +8,7 @@ import { ChannelErrors } from './channels.errors.js';
 import { InboundPipeline, type InboundJob } from './inbound.pipeline.js';
 import type { ChannelEntity } from './channel.entity.js';
 import { ChannelsRepository } from './channels.repository.js';
+import { ChannelTemplatesService } from './templates.service.js';
 
 /** Outcome of a webhook: what the controller answers. */
 export type WebhookOutcome = WebhookResponse;
@@ -27,6 +28,7 @@ export class WebhooksService {
     private readonly runtime: ChannelRuntime,
     private readonly channels: ChannelsRepository,
     private readonly pipeline: InboundPipeline,
+    private readonly templates: ChannelTemplatesService,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ component: 'webhooks' });
@@ -70,6 +72,12 @@ export class WebhooksService {
     const jobs = new Map<string, InboundJob>();
     const raw = req.rawBody.toString('utf8');
     for (const ev of events) {
+      // template status changes concern the whole account (WhatsApp: the WABA), not one channel
+      const templateScope = ev.kind === 'account_event' ? this.templates.invalidateFor(type, ev) : null;
+      if (templateScope !== null && ev.kind === 'account_event') {
+        this.log.info({ type, scope: templateScope, topic: ev.topic, data: ev.data }, 'message templates changed; cached lists dropped');
+        continue;
+      }
       const ch = channel ?? (await this.runtime.findByAccount(type, ev.accountId));
       if (!ch) {
         this.log.warn({ type, accountId: ev.accountId, kind: ev.kind }, 'webhook event for unknown account ignored');

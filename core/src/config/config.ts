@@ -24,6 +24,8 @@ const envSchema = z.object({
   META_APP_SECRET: z.string().optional(),
   META_VERIFY_TOKEN: z.string().optional(),
   META_APP_ID: z.string().optional(),
+  /** Login for Business configuration id of WhatsApp Embedded Signup (Meta app → Facebook Login for Business → Configurations). */
+  META_WHATSAPP_CONFIG_ID: z.string().optional(),
   META_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v24.0'),
   TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
   PARLEY_PLUGINS: z.string().default(''),
@@ -122,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       META_APP_SECRET: e.META_APP_SECRET,
       META_VERIFY_TOKEN: e.META_VERIFY_TOKEN,
       META_APP_ID: e.META_APP_ID,
+      META_WHATSAPP_CONFIG_ID: e.META_WHATSAPP_CONFIG_ID,
       META_GRAPH_URL: e.META_GRAPH_URL,
       TELEGRAM_API_URL: e.TELEGRAM_API_URL,
       PUBLIC_URL: e.PUBLIC_URL.replace(/\/$/, ''),

@@ -46,11 +46,17 @@ export interface LoginConfig {
   type: string;
   supported: boolean;
   available: boolean;
-  provider: 'facebook' | null;
+  provider: 'facebook' | string | null;
   appId: string | null;
   dialogUrl: string | null;
   scopes: string[];
   reason?: string | null;
+  /** WhatsApp: `embedded_signup`, with the Login for Business `configId`, the SDK URL and version. */
+  flow?: string;
+  configId?: string | null;
+  sdkUrl?: string;
+  graphVersion?: string;
+  sessionInfoVersion?: string;
 }
 
 export interface LoginAccount {
@@ -74,5 +80,6 @@ export const channelsSettingsApi = {
   remove: (id: string) => http.delete(`/api/v1/channels/${id}`),
   entitlements: () => http.get<Entitlements>('/api/v1/entitlements'),
   loginConfig: (type: string) => http.get<LoginConfig>(`/api/v1/channels/login/${encodeURIComponent(type)}/config`),
-  login: (type: string, code: string, redirectUri: string) => http.post<LoginResult>(`/api/v1/channels/login/${encodeURIComponent(type)}`, { code, redirectUri }),
+  login: (type: string, code: string, redirectUri?: string, extras?: Record<string, string>) =>
+    http.post<LoginResult>(`/api/v1/channels/login/${encodeURIComponent(type)}`, { code, ...(redirectUri ? { redirectUri } : {}), ...(extras ? { extras } : {}) }),
 };

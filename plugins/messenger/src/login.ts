@@ -18,7 +18,7 @@
  * account, each with the complete config (page token included) — the host keeps those
  * server-side and never sends them to the browser.
  */
-import { ChannelError, type LoginAccount, type PluginRuntime } from '@parley/sdk';
+import { ChannelError, type LoginAccount, type LoginExchangeInput, type PluginRuntime } from '@parley/sdk';
 import { graphBaseUrl, SETTINGS } from './config.js';
 import { graphJson } from './graph.js';
 import { idString } from './json.js';
@@ -37,13 +37,13 @@ function oauthUrl(runtime: Pick<PluginRuntime, 'setting'>, params: Record<string
 }
 
 /** Step 1 and 2: a (long-lived when possible) user access token for the code. */
-export async function userTokenForCode(runtime: PluginRuntime, code: string, redirectUri: string): Promise<string> {
+export async function userTokenForCode(runtime: PluginRuntime, code: string, redirectUri?: string): Promise<string> {
   const appId = runtime.setting(SETTINGS.appId);
   const appSecret = runtime.setting(SETTINGS.appSecret);
   if (!appId || !appSecret) throw new ChannelError('INVALID_CONFIG', 'Facebook Login needs META_APP_ID and META_APP_SECRET on the server');
   let short: Json;
   try {
-    short = await graphJson(runtime, { method: 'GET', url: oauthUrl(runtime, { client_id: appId, client_secret: appSecret, redirect_uri: redirectUri, code }), what: 'login (code exchange)' });
+    short = await graphJson(runtime, { method: 'GET', url: oauthUrl(runtime, { client_id: appId, client_secret: appSecret, ...(redirectUri ? { redirect_uri: redirectUri } : {}), code }), what: 'login (code exchange)' });
   } catch (err) {
     // code 100 (subcodes 36007 expired, 36008 wrong redirect_uri, 36009 already used) and 190
     if (err instanceof ChannelError && !err.retryable) {
@@ -110,7 +110,7 @@ export function accountsOfPage(p: Json): LoginAccount[] {
 }
 
 /** `ChannelLogin.exchange` of both channel types. */
-export async function exchangeLoginCode(input: { code: string; redirectUri: string }, runtime: PluginRuntime): Promise<LoginAccount[]> {
+export async function exchangeLoginCode(input: LoginExchangeInput, runtime: PluginRuntime): Promise<LoginAccount[]> {
   const token = await userTokenForCode(runtime, input.code, input.redirectUri);
   return listAccounts(runtime, token);
 }

@@ -7,9 +7,11 @@ import { defineChannel } from '@parley/sdk';
 import { connect } from './account.js';
 import { clickToChatLink } from './click-to-chat.js';
 import { configSchema, CUSTOMER_SERVICE_WINDOW_MS, parseConfig, secretFields, type WhatsAppConfig } from './config.js';
+import { embeddedSignupClientConfig, exchangeEmbeddedSignup } from './embedded-signup.js';
 import { downloadMedia } from './media.js';
 import { parseWebhookBody } from './parse.js';
 import { sendMessage, sendTyping } from './send.js';
+import { listTemplates, templateChangedScope, templateScope } from './templates.js';
 import { handleHandshake, verifyWebhook } from './webhook.js';
 
 export const whatsappChannel = defineChannel<WhatsAppConfig>({
@@ -34,4 +36,6 @@ export const whatsappChannel = defineChannel<WhatsAppConfig>({
   sendTyping,
   downloadMedia,
   chatLink: (channel, options) => clickToChatLink(channel, options),
+  login: { exchange: exchangeEmbeddedSignup, clientConfig: embeddedSignupClientConfig },
+  templates: { list: listTemplates, scope: templateScope, changedScope: templateChangedScope },
 });

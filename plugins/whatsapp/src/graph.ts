@@ -10,7 +10,8 @@ import { mapGraphError, mapNetworkError } from './errors.js';
 export interface GraphCall {
   method: 'GET' | 'POST';
   url: string;
-  accessToken: string;
+  /** Sent as `Authorization: Bearer`; omit for calls authenticated otherwise (OAuth code exchange, app token). */
+  accessToken?: string;
   body?: unknown;
   /** Label for error messages, e.g. `send message`. */
   what: string;
@@ -18,7 +19,8 @@ export interface GraphCall {
 
 /** Performs a request and returns the raw `Response`; network errors and timeouts become `TEMPORARY`. */
 export async function graphFetch(runtime: Pick<PluginRuntime, 'fetch'>, call: GraphCall): Promise<Response> {
-  const headers: Record<string, string> = { authorization: `Bearer ${call.accessToken}` };
+  const headers: Record<string, string> = {};
+  if (call.accessToken) headers.authorization = `Bearer ${call.accessToken}`;
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   try {
     return await runtime.fetch(call.url, {

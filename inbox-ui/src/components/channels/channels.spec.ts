@@ -14,6 +14,12 @@ import AddChannelWizard from './AddChannelWizard.vue';
 import ChannelRow from './ChannelRow.vue';
 import MetaForm from './MetaForm.vue';
 import { facebookDialogUrl, takePendingLogin } from './facebook-login.js';
+import WhatsAppForm from './WhatsAppForm.vue';
+import { isFacebookOrigin, loginOptions, parseSignupMessage, randomPin, type FbLoginResponse } from './embedded-signup.js';
+import esFinish from '../../../../testing/fixtures/channels/whatsapp/embedded_signup_message_event_finish_observed__public_code_comment.json';
+import esCancel from '../../../../testing/fixtures/channels/whatsapp/embedded_signup_message_event_cancel__meta_docs.json';
+import esOnlyWaba from '../../../../testing/fixtures/channels/whatsapp/embedded_signup_message_event_finish_only_waba__meta_docs.json';
+import esCoexistence from '../../../../testing/fixtures/channels/whatsapp/embedded_signup_message_event_coexistence__meta_docs.json';
 
 vi.mock('../../api/channels.js', () => ({
   channelsSettingsApi: { list: vi.fn(), create: vi.fn(), update: vi.fn(), remove: vi.fn(), entitlements: vi.fn(), loginConfig: vi.fn(), login: vi.fn() },
@@ -40,6 +46,11 @@ beforeEach(() => {
   vi.resetAllMocks();
 });
 
+const waConfig: LoginConfig = {
+  type: 'whatsapp', supported: true, available: true, provider: 'facebook', flow: 'embedded_signup', appId: '42', configId: '777', sdkUrl: 'https://connect.facebook.net/en_US/sdk.js',
+  graphVersion: 'v24.0', sessionInfoVersion: '3', dialogUrl: null, scopes: [], reason: null,
+};
+
 describe('AddChannelWizard', () => {
   it('offers only allowed types with what remains, disables a type at its limit with the plan message', async () => {
     const w = mount(AddChannelWizard, await setup('owner', { whatsapp: 3 }));
@@ -54,8 +65,11 @@ describe('AddChannelWizard', () => {
 
   it('WhatsApp: sends the credentials, shows a refusal clearly, then succeeds', async () => {
     const w = mount(AddChannelWizard, await setup());
+    vi.mocked(channelsSettingsApi.loginConfig).mockResolvedValue({ ...waConfig, available: false, reason: 'no META_WHATSAPP_CONFIG_ID' });
     await w.find('[data-testid="type-whatsapp"]').trigger('click');
-    expect(w.find('[data-testid="form-whatsapp"]').text()).toContain('Embedded Signup');
+    await flushPromises();
+    expect(w.find('[data-testid="wa-no-embedded"]').text()).toContain('Embedded Signup');
+    expect(w.find('[data-testid="wa-embedded-signup"]').exists()).toBe(false);
     expect((w.find('[data-testid="channel-name"]').element as HTMLInputElement).value).toBe('WhatsApp');
     await w.find('[data-testid="wa-phone-number-id"]').setValue('106540352242922');
     await w.find('[data-testid="wa-waba-id"]').setValue('102290129340398');
@@ -182,5 +196,95 @@ describe('ChannelRow', () => {
     expect(w.find('[data-testid="channel-status"]').text()).toBe('Connected');
     expect(w.find('[data-testid="rename"]').exists()).toBe(false);
     expect(w.find('[data-testid="disconnect"]').exists()).toBe(false);
+  });
+});
+
+describe('WhatsApp Embedded Signup', () => {
+  const fixtures: Record<string, unknown> = {
+    'embedded_signup_message_event_finish_observed__public_code_comment.json': esFinish,
+    'embedded_signup_message_event_cancel__meta_docs.json': esCancel,
+    'embedded_signup_message_event_finish_only_waba__meta_docs.json': esOnlyWaba,
+    'embedded_signup_message_event_coexistence__meta_docs.json': esCoexistence,
+  };
+  const fixture = (name: string) => fixtures[name];
+
+  it('reads the WA_EMBEDDED_SIGNUP session-info fixtures (JSON strings or objects) from facebook.com only', () => {
+    const finish = fixture('embedded_signup_message_event_finish_observed__public_code_comment.json');
+    expect(parseSignupMessage('https://www.facebook.com', JSON.stringify(finish))).toEqual({ kind: 'finish', phoneNumberId: '111598575218611', wabaId: '119496914420376' });
+    expect(parseSignupMessage('https://web.facebook.com', finish)).toMatchObject({ kind: 'finish' });
+    expect(parseSignupMessage('https://evil.example', JSON.stringify(finish))).toBeNull();
+    expect(parseSignupMessage('https://www.facebook.com.evil.example', JSON.stringify(finish))).toBeNull();
+    expect(parseSignupMessage('https://www.facebook.com', JSON.stringify(fixture('embedded_signup_message_event_cancel__meta_docs.json')))).toEqual({ kind: 'cancel', step: '<CURRENT_STEP>' });
+    expect(parseSignupMessage('https://www.facebook.com', JSON.stringify(fixture('embedded_signup_message_event_finish_only_waba__meta_docs.json')))).toMatchObject({ kind: 'no_number', event: 'FINISH_ONLY_WABA' });
+    expect(parseSignupMessage('https://www.facebook.com', JSON.stringify(fixture('embedded_signup_message_event_coexistence__meta_docs.json')))).toMatchObject({ kind: 'no_number' });
+    expect(parseSignupMessage('https://www.facebook.com', 'not json: other SDK traffic')).toBeNull();
+    expect(parseSignupMessage('https://www.facebook.com', JSON.stringify({ type: 'OTHER', event: 'FINISH' }))).toBeNull();
+    expect(isFacebookOrigin('http://www.facebook.com')).toBe(false);
+    expect(randomPin(() => 0.0123)).toBe('012300');
+    expect(loginOptions({ configId: '777', sessionInfoVersion: '3' })).toEqual({ config_id: '777', response_type: 'code', override_default_response_type: true, extras: { setup: {}, featureType: '', sessionInfoVersion: '3' } });
+  });
+
+  it('runs FB.login with the configuration, waits for the code and the FINISH ids, exchanges them with the PIN, and submits the session', async () => {
+    vi.mocked(channelsSettingsApi.loginConfig).mockResolvedValue(waConfig);
+    vi.mocked(channelsSettingsApi.login).mockResolvedValue({ loginSession: 'sealed', expiresAt: '2030-01-01T00:00:00Z', accounts: [{ type: 'whatsapp', accountId: '111598575218611', name: 'Lucky Shrub', pictureUrl: null }] });
+    let loginArgs: { cb: (r: FbLoginResponse) => void; options: Record<string, unknown> } | null = null;
+    const init = vi.fn();
+    (window as any).FB = { init, login: (cb: (r: FbLoginResponse) => void, options: Record<string, unknown>) => (loginArgs = { cb, options }) };
+    try {
+      const w = mount(WhatsAppForm, await setup());
+      await flushPromises();
+      await w.find('[data-testid="wa-pin"]').setValue('123456');
+      await w.find('form').trigger('submit');
+      await flushPromises();
+      expect(init).toHaveBeenCalledWith({ appId: '42', autoLogAppEvents: true, xfbml: false, version: 'v24.0' });
+      expect(loginArgs!.options).toMatchObject({ config_id: '777', response_type: 'code' });
+      expect(w.find('[data-testid="es-waiting"]').exists()).toBe(true);
+      // a message from another origin is ignored; the real one arrives, then the code
+      const finish = JSON.stringify(fixture('embedded_signup_message_event_finish_observed__public_code_comment.json'));
+      window.dispatchEvent(new MessageEvent('message', { origin: 'https://evil.example', data: finish.replace('111598575218611', '1') }));
+      window.dispatchEvent(new MessageEvent('message', { origin: 'https://www.facebook.com', data: finish }));
+      expect(channelsSettingsApi.login).not.toHaveBeenCalled();
+      loginArgs!.cb({ authResponse: { code: 'AQcode' }, status: 'connected' });
+      await flushPromises();
+      expect(channelsSettingsApi.login).toHaveBeenCalledWith('whatsapp', 'AQcode', undefined, { wabaId: '119496914420376', phoneNumberId: '111598575218611', pin: '123456' });
+      expect(w.emitted('submit')?.[0]).toEqual([{ loginSession: 'sealed', accountId: '111598575218611' }]);
+    } finally {
+      delete (window as any).FB;
+    }
+  });
+
+  it('a closed pop-up, a signup without a number, and a refused exchange are shown; nothing is submitted', async () => {
+    vi.mocked(channelsSettingsApi.loginConfig).mockResolvedValue(waConfig);
+    let cb: ((r: FbLoginResponse) => void) | null = null;
+    (window as any).FB = { init: vi.fn(), login: (c: (r: FbLoginResponse) => void) => (cb = c) };
+    try {
+      const w = mount(WhatsAppForm, await setup());
+      await flushPromises();
+      await w.find('form').trigger('submit');
+      await flushPromises();
+      cb!({ authResponse: null, status: 'unknown' });
+      await flushPromises();
+      expect(w.find('[data-testid="es-cancelled"]').exists()).toBe(true);
+
+      await w.find('form').trigger('submit');
+      await flushPromises();
+      window.dispatchEvent(new MessageEvent('message', { origin: 'https://www.facebook.com', data: JSON.stringify(fixture('embedded_signup_message_event_finish_only_waba__meta_docs.json')) }));
+      await flushPromises();
+      expect(w.find('[data-testid="es-no-number"]').exists()).toBe(true);
+
+      vi.mocked(channelsSettingsApi.login).mockRejectedValueOnce(new ApiError(422, 'CHANNEL_CREDENTIALS_INVALID', 'The provider rejected the credentials: Meta refused the signup code'));
+      await w.find('form').trigger('submit');
+      await flushPromises();
+      window.dispatchEvent(new MessageEvent('message', { origin: 'https://www.facebook.com', data: JSON.stringify(fixture('embedded_signup_message_event_finish_observed__public_code_comment.json')) }));
+      cb!({ authResponse: { code: 'AQexpired' } });
+      await flushPromises();
+      expect(w.find('[data-testid="channel-error"]').text()).toContain('Meta refused the signup code');
+      expect(w.emitted('submit')).toBeUndefined();
+
+      await w.find('[data-testid="wa-manual"]').trigger('click');
+      expect(w.find('[data-testid="wa-phone-number-id"]').exists()).toBe(true);
+    } finally {
+      delete (window as any).FB;
+    }
   });
 });
