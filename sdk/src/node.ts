@@ -4,6 +4,10 @@
  * `GET /api/v1/flow-node-types` so the builder renders any node's form generically);
  * `execute` computes a result from copied values and never touches the database: the engine
  * applies the returned effects atomically with the run's step commit.
+ *
+ * Plugin nodes' `execute` / `resume` run in Parley's sandbox (an isolated-vm isolate, 32 MB and
+ * 1 s of CPU per execution by default), from a bundle of the plugin's code: no Node built-ins,
+ * no timers, no globals beyond standard JavaScript; only `ctx`. See docs/plugins.md "Flow nodes".
  */
 import type { JsonSchema } from './channel.js';
 
@@ -111,7 +115,7 @@ export interface NodeContext<Config> {
   state: Record<string, unknown>;
   /** Replaces `{{contact.name}}`, `{{vars.x}}`, `{{message.text}}` placeholders. */
   render(template: string): string;
-  /** Runs JavaScript in the host's sandbox (isolate with memory and time limits). */
+  /** Runs JavaScript in the host's sandbox (isolate with memory and time limits). Not available to plugin nodes (rejects). */
   runCode(code: string): Promise<unknown>;
   /** True in `POST /flows/:id/simulate`: effects go to the transcript only. */
   simulation: boolean;
@@ -127,6 +131,12 @@ export interface NodeContext<Config> {
   http(req: NodeHttpRequest): Promise<NodeHttpResponse>;
   /** A platform setting granted to the node's plugin (`setting:<NAME>` permission), or undefined. */
   setting?(name: string): string | undefined;
+  /**
+   * Plugin nodes: a log line for the host's log (tagged with the plugin and node type); at most
+   * 20 per execution, `message` cut at 500 characters, `fields` dropped beyond 2,000 characters
+   * of JSON. Absent for built-in nodes.
+   */
+  log?(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
 }
 
 /** What a node decides. */
@@ -177,7 +187,9 @@ export interface NodeDefinition<Config = any> extends NodeDescriptor {
 
 /**
  * Declares a node type. Plugin nodes must be namespaced `<pluginId>.<name>` (lower-case
- * letters, digits, `_` and `-`).
+ * letters, digits, `_` and `-`). For plugin nodes the host reads the metadata and `validate`
+ * (keep it pure) at load; `execute` / `resume` run only in the sandbox.
+ * @throws Error for a malformed type, empty output names or a required output that is not an output.
  */
 export function defineNode<Config = any>(def: NodeDefinition<Config>): NodeDefinition<Config> {
   if (!/^[a-z][a-z0-9-]*\.[a-z][a-z0-9_]*$/.test(def.type)) throw new Error(`Invalid node type "${def.type}": use <namespace>.<name>`);

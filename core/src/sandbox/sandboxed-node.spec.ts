@@ -16,6 +16,8 @@ import { NodeRegistry } from '../flows/node-registry.js';
 import { loadPlugins } from '../plugins/plugin-loader.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { SandboxService } from './sandbox.service.js';
+import { sandboxNode } from './sandboxed-node.js';
+import type { NodeLogEntry } from './sandbox.pool.js';
 
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -54,6 +56,7 @@ function writePlugin(root: string, name: string, parley: unknown, source: string
 }
 
 let reg: NodeRegistry;
+let plugins: PluginRegistry;
 let server: Server;
 let hits = 0;
 let port = 0;
@@ -68,7 +71,7 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
   const root = pluginsRoot();
   writePlugin(root, 'evil', { apiVersion: 1, capabilities: ['node:evil.run', 'node:evil.quiet'], permissions: ['http:api.evil.test', 'setting:EVIL_KEY'] }, EVIL);
-  const plugins = new PluginRegistry();
+  plugins = new PluginRegistry();
   await loadPlugins({ registry: plugins, setting: () => undefined, logger }, [], root);
   // private addresses allowed platform-wide, every host on the platform allow-list: the plugin is still limited to its permissions
   reg = new NodeRegistry(plugins, { flowHttp: { allowHosts: ['*'], allowPrivate: true, timeoutMs: 2000 }, settings: { EVIL_KEY: 'granted', META_APP_SECRET: 'not-granted' } } as never, sandbox);
@@ -81,7 +84,7 @@ afterAll(async () => {
 const scope = { vars: { name: 'Ana', order: { id: 7 } }, contact: { id: 'c1', name: 'Ana Lima', phone: '1555', email: null, attributes: { plan: 'gold' } }, message: { id: 'm', type: 'text', text: 'hi there' } };
 
 /** Runs `attack` as the evil node, with the context the engine would build. */
-const attack = (code: string, type = 'evil.run'): Promise<NodeResult> => {
+const attack = (code: string, type = 'evil.run', def = reg.get(type)!): Promise<NodeResult> => {
   const ctx = {
     config: { attack: code }, nodeId: 'n1', runId: 'r1', vars: structuredClone(scope.vars), contact: structuredClone(scope.contact), message: { ...scope.message }, state: {}, simulation: false, now: 1,
     render: (t: string) => render(t, scope),
@@ -89,7 +92,7 @@ const attack = (code: string, type = 'evil.run'): Promise<NodeResult> => {
     http: async () => ({ status: 200, headers: {}, body: 'the unscoped host client must not be used' }),
     ...reg.capabilitiesOf(type),
   } as NodeContext<any>;
-  return Promise.resolve(reg.get(type)!.execute(ctx));
+  return Promise.resolve(def.execute(ctx));
 };
 const errorOf = async (code: string) => ((await attack(code)).vars?.lastError ?? null) as { code: string; message: string } | null;
 
@@ -176,6 +179,18 @@ describe('plugin nodes in the sandbox', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => attack(`return { output: 'out', vars: { i: ${i} } }`)));
     expect(results.map((r) => r.vars!.i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
     expect(process.memoryUsage().rss).toBeLessThan(1.5e9);
+  });
+
+  it('passes ctx.log lines to the host, bounded', async () => {
+    const lines: (NodeLogEntry & { type: string })[] = [];
+    const p = plugins.nodes.find((x) => x.definition.type === 'evil.run')!;
+    const def = sandboxNode(p.definition, { bundle: p.bundle, settings: [], pool: () => sandbox.pool, log: (l) => lines.push(l) });
+    const r = await attack(`ctx.log('nope', 'odd level'); for (let i = 0; i < 30; i++) ctx.log('warn', 'line ' + i + 'x'.repeat(600), { i, big: i === 1 ? 'y'.repeat(3000) : undefined }); return { output: 'out' }`, 'evil.run', def);
+    expect(r).toEqual({ output: 'out' });
+    expect(lines).toHaveLength(20);
+    expect(lines[0]).toEqual({ type: 'evil.run', level: 'info', message: 'odd level', fields: null });
+    expect(lines[1]).toEqual({ type: 'evil.run', level: 'warn', message: ('line 0' + 'x'.repeat(600)).slice(0, 500), fields: { i: 0 } });
+    expect(lines[2].fields).toBeNull();
   });
 
   it('a plugin whose node code imports Node built-ins does not load', async () => {
