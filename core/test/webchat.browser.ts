@@ -1,9 +1,11 @@
 /**
  * The website chat in a real browser (issue 6 check): playwright-core + Debian's Chromium
- * against a real Parley. A web-chat channel is created through the API; the visitor uses the
- * widget on `/webchat/demo?channelId=…` in one page, the agent the inbox (`/inbox`, signed in
- * through its form) in another, and messages go both ways live. Screenshots go to
- * docs/screenshots/webchat-*.png. Run with `npm run test:browser` (after `npm run build`).
+ * against a real Parley. The admin signs in to the inbox and connects a web-chat channel by
+ * clicking through Settings → Channels → Add channel → Web chat; the visitor opens that
+ * channel's demo page (the wizard's link, `/webchat/demo?channelId=…`) in a second page; the
+ * agent answers from the inbox, and messages go both ways live without reloads. Screenshots go
+ * to docs/screenshots/webchat-*.png and channels-webchat-*.png. Run with `npm run test:browser`
+ * (after `npm run build`).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,12 +37,6 @@ beforeAll(async () => {
   email = `ana-${randomBytes(3).toString('hex')}@example.test`;
   const s = await api(t.url, 'POST', '/api/v1/auth/signup', { body: { tenantName: 'Lisbon Bikes', name: 'Ana Costa', email, password: PASSWORD } });
   token = s.body.accessToken;
-  const ch = await api(t.url, 'POST', '/api/v1/channels', {
-    token,
-    body: { type: 'webchat', name: 'Website', config: { name: 'Lisbon Bikes', color: '#7c3aed', greeting: 'Olá! How can we help?', position: 'right', askName: true, askEmail: false } },
-  });
-  expect(ch.status).toBe(201);
-  channelId = ch.body.id;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   visitor = await browser.newPage({ viewport: { width: 1100, height: 800 } });
@@ -63,8 +59,40 @@ afterAll(async () => {
 });
 
 describe('website chat in Chromium', () => {
+  it('the admin connects a web-chat channel in Settings → Channels by clicking through the wizard', async () => {
+    await agent.goto(`${t.url}/inbox/`);
+    await agent.waitForSelector('form.signin-card');
+    await agent.fill('input[name=email]', email);
+    await agent.fill('input[name=password]', PASSWORD);
+    await agent.click('button[type=submit]');
+    await agent.waitForSelector('[data-testid=board]');
+    await agent.click('[data-testid=nav-channels]');
+    await agent.waitForSelector('[data-testid=channels-page]');
+    await agent.click('[data-testid=add-channel-button]');
+    await agent.click('[data-testid=type-webchat]');
+    await agent.waitForSelector('[data-testid=form-webchat]');
+    await agent.fill('[data-testid=channel-name]', 'Lisbon Bikes');
+    await agent.fill('[data-testid=wc-color]', '#7c3aed');
+    await agent.fill('[data-testid=wc-greeting]', 'Olá! How can we help?');
+    await agent.selectOption('[data-testid=wc-position]', 'right');
+    await agent.check('[data-testid=wc-ask-name]');
+    await agent.screenshot({ path: join(SHOTS, 'channels-webchat-form.png') });
+    await agent.click('[data-testid=connect]');
+    await agent.waitForSelector('[data-testid=channel-created]');
+    const snippet = await agent.inputValue('[data-testid=snippet]');
+    const demoUrl = await agent.getAttribute('[data-testid=demo-link]', 'href');
+    channelId = new URL(demoUrl!, t.url).searchParams.get('channelId')!;
+    expect(snippet).toContain(`data-channel="${channelId}"`);
+    await agent.screenshot({ path: join(SHOTS, 'channels-webchat-created.png') });
+    const channels = (await api(t.url, 'GET', '/api/v1/channels', { token })).body.data;
+    expect(channels).toHaveLength(1);
+    expect(channels[0]).toMatchObject({ id: channelId, type: 'webchat', name: 'Lisbon Bikes', status: 'connected', config: { color: '#7c3aed', greeting: 'Olá! How can we help?', position: 'right', askName: true, askEmail: false } });
+    await agent.click('[data-testid=wizard-finish]');
+    await agent.waitForSelector(`[data-testid=channel-${channelId}]`);
+  });
+
   it('shows the widget on the demo page inside an open shadow root, with launcher, colour and greeting', async () => {
-    await visitor.goto(`${t.url}/webchat/demo?channelId=${channelId}`);
+    await visitor.goto(new URL(`/webchat/demo?channelId=${channelId}`, t.url).toString());
     const launcher = visitor.locator('[data-parley-webchat] .launcher');
     await launcher.waitFor();
     expect(await visitor.evaluate((id) => !!document.getElementById(`parley-webchat-${id}`)?.shadowRoot, channelId)).toBe(true);
@@ -81,12 +109,8 @@ describe('website chat in Chromium', () => {
     expect(await visitor.evaluate((id) => !!localStorage.getItem(`parley-webchat:${id}`), channelId)).toBe(true);
   });
 
-  it('signs the agent in to the inbox', async () => {
-    await agent.goto(`${t.url}/inbox/`);
-    await agent.waitForSelector('form.signin-card');
-    await agent.fill('input[name=email]', email);
-    await agent.fill('input[name=password]', PASSWORD);
-    await agent.click('button[type=submit]');
+  it('the agent goes back to the inbox board', async () => {
+    await agent.click('[data-testid=nav-board]');
     await agent.waitForSelector('[data-testid=board]');
     await agent.waitForTimeout(300); // socket connected
   });
