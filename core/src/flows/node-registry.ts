@@ -24,7 +24,9 @@ export class NodeRegistry {
     for (const d of BUILTIN_NODES) this.add(d);
     for (const p of plugins?.nodes ?? []) {
       const logger = new Logger(`plugin:${p.pluginId}`);
+      const capabilities = NodeRegistry.pluginCapabilities(p.permissions, config, (n) => config?.settings[n]);
       const def = sandboxNode(p.definition, {
+        capabilities,
         bundle: p.bundle,
         settings: p.permissions.filter((x) => x.startsWith('setting:')).map((x) => x.slice(8)),
         pool: () => sandbox?.pool,
@@ -36,7 +38,7 @@ export class NodeRegistry {
           else logger.log(line);
         },
       });
-      this.add(def, p.pluginId, NodeRegistry.pluginCapabilities(p.permissions, config, (n) => config?.settings[n]));
+      this.add(def, p.pluginId, capabilities);
     }
   }
 

@@ -20,6 +20,11 @@ export interface SandboxedNodeOptions {
   settings: string[];
   /** The pool to run in (looked up per execution; undefined → the node fails with `SANDBOX_UNAVAILABLE`). */
   pool: () => Pick<SandboxPool, 'runNode'> | undefined;
+  /**
+   * The node's scoped host capabilities (NodeRegistry: HTTP limited to the manifest's hosts,
+   * granted settings). They take precedence over the engine context's `http` / `setting`.
+   */
+  capabilities?: Partial<Pick<NodeContext<unknown>, 'http' | 'setting'>>;
   /** Receives the node's `ctx.log` lines. */
   log?(entry: NodeLogEntry & { type: string }): void;
 }
@@ -106,16 +111,18 @@ export function sandboxNode(def: NodeDefinition, opts: SandboxedNodeOptions): No
   const run = async (op: 'execute' | 'resume', ctx: NodeContext<unknown>): Promise<NodeResult> => {
     const pool = opts.pool();
     if (!pool) return failure(def.type, 'SANDBOX_UNAVAILABLE', 'the sandbox is not available');
+    const http = opts.capabilities?.http ?? ctx.http;
+    const setting = opts.capabilities?.setting ?? ctx.setting;
     const settings: Record<string, string> = {};
     for (const name of opts.settings) {
-      const v = ctx.setting?.(name);
+      const v = setting?.(name);
       if (typeof v === 'string') settings[name] = v;
     }
     const onCall = async (callOp: string, args: string): Promise<unknown> => {
       if (callOp !== 'http') throw Object.assign(new Error(`Unknown host call ${callOp.slice(0, 50)}`), { code: 'HOST_CALL_REFUSED' });
       const parsed = httpRequest.safeParse(JSON.parse(args));
       if (!parsed.success) throw Object.assign(new Error(`ctx.http: invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`), { code: 'HTTP_BLOCKED' });
-      return ctx.http(parsed.data as NodeHttpRequest);
+      return http(parsed.data as NodeHttpRequest);
     };
     try {
       const { result, logs } = await pool.runNode(
