@@ -1,8 +1,10 @@
 /**
  * Settings → Channels in a real browser (issue 6, connection flow): playwright-core + Debian's
  * Chromium against a real Parley on SQLite with the fake Graph API. Connect a WhatsApp number
- * through the form, see a refused token's error (and no channel), see the plan limit at the
- * 4th channel, rename / pause / resume, and the read-only view of an agent.
+ * through the form, see a refused token's error (and no channel), connect another through
+ * Embedded Signup (the Facebook JS SDK, which cannot load offline, is replaced by a test double
+ * injected in the page that posts Meta's `WA_EMBEDDED_SIGNUP` message and returns a code), see
+ * the plan limit at the 4th channel, rename / pause / resume, and the read-only view of an agent.
  * Run with `npm run test:browser` (after `npm run build`). Screenshots: docs/screenshots/channels-*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -18,6 +20,8 @@ const SHOTS = join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'correct horse battery';
+const ES_APP_ID = '1234567890123456';
+const ES_CONFIG_ID = '987654321098765';
 
 let t: TestParley;
 let browser: Browser;
@@ -39,7 +43,7 @@ async function signIn(p: Page, who: string): Promise<void> {
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'inbox-ui/dist/index.html'))) throw new Error('inbox-ui/dist is missing: run `npm run build` first');
   mkdirSync(SHOTS, { recursive: true });
-  t = await startTestParley({ TYPING_MS_PER_CHAR: '0', TYPING_JITTER_MS: '1' });
+  t = await startTestParley({ TYPING_MS_PER_CHAR: '0', TYPING_JITTER_MS: '1', META_APP_ID: ES_APP_ID, META_WHATSAPP_CONFIG_ID: ES_CONFIG_ID });
   email = `olga-${randomBytes(3).toString('hex')}@example.test`;
   const s = await api(t.url, 'POST', '/api/v1/auth/signup', { body: { tenantName: 'Porto Flowers', name: 'Olga Reis', email, password: PASSWORD } });
   token = s.body.accessToken;
@@ -71,6 +75,8 @@ describe('Settings → Channels in Chromium', () => {
     expect(await page.textContent('[data-testid=type-whatsapp]')).toContain('3 of 3 left');
     await shot(page, 'choose-type');
     await page.click('[data-testid=type-whatsapp]');
+    // Embedded Signup is configured on this server: the form offers it first
+    await page.click('[data-testid=wa-manual]');
     await page.fill('[data-testid=channel-name]', 'Shop number');
     await page.fill('[data-testid=wa-phone-number-id]', phoneNumberId);
     await page.fill('[data-testid=wa-waba-id]', '102290129340398');
@@ -96,6 +102,55 @@ describe('Settings → Channels in Chromium', () => {
     expect(await row.locator('[data-testid=last-webhook]').textContent()).toBe('Never');
   });
 
+  it('connects a second number with Embedded Signup (FB JS SDK test double in the page)', async () => {
+    const esPhone = String(400000000000000 + Math.floor(Math.random() * 1e12));
+    const esWaba = String(500000000000000 + Math.floor(Math.random() * 1e12));
+    const code = `AQ${randomBytes(12).toString('hex')}`;
+    t.graph.registerPhoneNumber(esPhone, { accessToken: `EAAG-${randomBytes(4).toString('hex')}`, displayPhoneNumber: '+351 22 000 0002', verifiedName: 'Porto Flowers Bolhão' });
+    t.graph.registerEmbeddedSignupCode(code, { wabaId: esWaba, phoneNumberId: esPhone, appId: ES_APP_ID });
+    // the real SDK is never fetched; the double answers FB.init / FB.login like Meta's popup:
+    // the session-info message (a JSON string from https://www.facebook.com), then the code
+    await page.route('https://connect.facebook.net/**', (r) => r.abort());
+    await page.addInitScript(
+      ({ code, esPhone, esWaba }) => {
+        const w = window as any;
+        w.__fb = { inits: [] as unknown[], logins: [] as unknown[] };
+        w.FB = {
+          init: (o: unknown) => w.__fb.inits.push(o),
+          login: (cb: (r: unknown) => void, options: unknown) => {
+            w.__fb.logins.push(options);
+            setTimeout(() => {
+              const data = JSON.stringify({ data: { phone_number_id: esPhone, waba_id: esWaba, business_id: '553355495727951' }, type: 'WA_EMBEDDED_SIGNUP', event: 'FINISH', version: '3' });
+              window.dispatchEvent(new MessageEvent('message', { origin: 'https://www.facebook.com', data: 'a non-JSON message Meta also posts' }));
+              window.dispatchEvent(new MessageEvent('message', { origin: 'https://www.facebook.com', data }));
+              setTimeout(() => cb({ authResponse: { code }, status: 'connected' }), 50);
+            }, 100);
+          },
+        };
+      },
+      { code, esPhone, esWaba },
+    );
+    await page.goto(`${t.url}/inbox/settings/channels`);
+    await page.click('[data-testid=add-channel-button]');
+    await page.click('[data-testid=type-whatsapp]');
+    await page.waitForSelector('[data-testid=wa-embedded-signup]');
+    await page.fill('[data-testid=channel-name]', 'Bolhão market');
+    await page.fill('[data-testid=wa-pin]', '482913');
+    await shot(page, 'whatsapp-embedded-signup');
+    await page.click('[data-testid=wa-embedded-signup]');
+    await page.waitForSelector('[data-testid=channel-created]');
+    expect(await page.evaluate(() => (window as any).__fb)).toEqual({
+      inits: [{ appId: ES_APP_ID, autoLogAppEvents: true, xfbml: false, version: 'v24.0' }],
+      logins: [{ config_id: ES_CONFIG_ID, response_type: 'code', override_default_response_type: true, extras: { setup: {}, featureType: '', sessionInfoVersion: '3' } }],
+    });
+    const created = (await A('GET', '/api/v1/channels')).body.data.find((c: any) => c.accountId === esPhone);
+    expect(created).toMatchObject({ type: 'whatsapp', name: 'Bolhão market', status: 'connected', config: { phoneNumberId: esPhone, wabaId: esWaba }, info: { verifiedName: 'Porto Flowers Bolhão' } });
+    expect(t.graph.wabaSubscriptions(esWaba)).toBe(1);
+    expect(t.graph.registrations()).toContainEqual({ phoneNumberId: esPhone, pin: '482913' });
+    await page.click('[data-testid=wizard-finish]');
+    await page.locator(`[data-testid=channel-${created.id}]`).waitFor();
+  });
+
   it('shows the health after a webhook, renames, pauses and resumes', async () => {
     await postWhatsApp(t.url, textWebhook(phoneNumberId, '351912345678', 'Do you deliver roses today?', undefined, 'Rui'));
     await page.reload();
@@ -116,7 +171,6 @@ describe('Settings → Channels in Chromium', () => {
   });
 
   it('at the plan limit, the 4th WhatsApp channel is disabled with the plan message', async () => {
-    await connectWhatsApp(t, token);
     await connectWhatsApp(t, token);
     await page.reload();
     await page.click('[data-testid=add-channel-button]');
