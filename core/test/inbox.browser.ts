@@ -241,12 +241,79 @@ describe('inbox in Chromium', () => {
     expect(await page.locator('.chat-list-item').count()).toBe(1);
   });
 
+  it('keeps a 1,000-chat list virtualised: a bounded number of rows in the DOM, later ones on scroll', async () => {
+    // a separate tenant, so the other steps' board and list stay as they are
+    const bigEmail = `big-${randomBytes(3).toString('hex')}@example.test`;
+    const big = (await api(t.url, 'POST', '/api/v1/auth/signup', { body: { tenantName: 'Big Shop', name: 'Bea Big', email: bigEmail, password: PASSWORD } })).body.accessToken;
+    const pn = (await connectWhatsApp(t, big)).phoneNumberId;
+    const now = Math.floor(Date.now() / 1000);
+    const name = (i: number) => `Customer ${String(i).padStart(4, '0')}`;
+    for (let b = 0; b < 20; b++) {
+      // one webhook with 50 senders (the Cloud API batches value.contacts[] / value.messages[])
+      const body = textWebhook(pn, '1', 'x');
+      const value = body.entry[0].changes[0].value as { contacts: unknown[]; messages: unknown[] };
+      value.contacts = [];
+      value.messages = [];
+      for (let i = b * 50; i < b * 50 + 50; i++) {
+        const from = `3519300${String(i).padStart(5, '0')}`;
+        value.contacts.push({ profile: { name: name(i) }, wa_id: from });
+        value.messages.push({ from, id: `wamid.big${i}.${randomBytes(4).toString('hex')}`, timestamp: String(now - 2000 + i), type: 'text', text: { body: `Message number ${i}` } });
+      }
+      expect((await postWhatsApp(t.url, body)).status).toBe(200);
+    }
+    await eventually(async () => (await api(t.url, 'GET', `/api/v1/chats?q=${encodeURIComponent(name(999))}`, { token: big })).body.data.length === 1);
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(`${t.url}/inbox/chats`);
+      await p.fill('input[name=email]', bigEmail);
+      await p.fill('input[name=password]', PASSWORD);
+      await p.click('button[type=submit]');
+      await p.waitForSelector('[data-testid=board] .board-card');
+      await p.goto(`${t.url}/inbox/chats`);
+      const list = p.locator('[data-testid=chat-list]');
+      await list.locator('.chat-list-item', { hasText: name(999) }).waitFor();
+      const rowsInDom = () => list.locator('.chat-list-item').count();
+      expect(await rowsInDom()).toBeGreaterThan(5);
+      expect(await rowsInDom()).toBeLessThan(40);
+      // keyboard: arrows move between rows, also onto rows that were not rendered yet
+      await list.locator('.chat-link').first().focus();
+      for (let i = 0; i < 25; i++) await p.keyboard.press('ArrowDown');
+      await expect.poll(() => p.evaluate(() => document.activeElement?.closest('[data-index]')?.getAttribute('data-index'))).toBe('25');
+      expect(await p.evaluate(() => document.activeElement?.textContent)).toContain(name(999 - 25));
+      // scrolling to the end loads the following pages; the DOM keeps only the rows in view
+      for (let i = 0; i < 60; i++) {
+        if (await list.locator('.chat-list-item', { hasText: name(0) }).count()) break;
+        await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+        await p.waitForTimeout(150);
+      }
+      await list.locator('.chat-list-item', { hasText: name(0) }).waitFor({ timeout: 5000 });
+      expect(await list.locator('.chat-list-item', { hasText: name(999) }).count()).toBe(0);
+      expect(await rowsInDom()).toBeLessThan(40);
+      expect(await p.evaluate(() => document.querySelectorAll('.chat-list-item[data-index]').length)).toBeLessThan(40);
+      expect(await list.evaluate((el) => el.scrollHeight)).toBeGreaterThan(1000 * 60);
+      // selecting all selects every loaded chat, not only the rendered rows
+      await p.check('[data-testid=select-all]');
+      await expect.poll(() => p.locator('[data-testid=bulk-bar]').textContent()).toContain('1000');
+      await p.screenshot({ path: join(SHOTS, 'inbox-list-1000.png') });
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('switches to Arabic (right to left) with ?lang=ar', async () => {
     await page.goto(`${t.url}/inbox/board?lang=ar`);
     await page.waitForSelector('[data-testid=board] .board-card');
     expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual(['rtl', 'ar']);
     expect(await page.locator('[data-testid=nav-board]').textContent()).toContain('مسارات المبيعات');
     await shot('board-ar');
+    // the virtualised list in right-to-left: rows are rendered, the checkbox on the right
+    await page.goto(`${t.url}/inbox/chats?lang=ar`);
+    const row = page.locator('[data-testid=chat-list] .chat-list-item').first();
+    await row.waitFor();
+    const [check, link] = await Promise.all([row.locator('.row-check').boundingBox(), row.locator('.chat-link').boundingBox()]);
+    expect(check!.x).toBeGreaterThan(link!.x);
     await page.click('.menu summary');
     await page.selectOption('.menu [data-testid=language]', 'en');
     await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('ltr');
@@ -258,6 +325,11 @@ describe('inbox in Chromium', () => {
     await page.waitForSelector('[data-testid=board] .board-card');
     expect(await bodyScrollsSideways()).toBe(false);
     await shot('mobile-board');
+    await page.goto(`${t.url}/inbox/chats?lang=en`);
+    await page.waitForSelector('[data-testid=chat-list] .chat-list-item');
+    expect(await bodyScrollsSideways()).toBe(false);
+    await page.goto(`${t.url}/inbox/board?lang=en`);
+    await page.waitForSelector('[data-testid=board] .board-card');
     await page.locator('.board-card', { hasText: 'Beatriz Santos' }).click();
     await page.waitForSelector('[data-testid=messages] .msg-row');
     expect(await bodyScrollsSideways()).toBe(false);
