@@ -265,4 +265,46 @@ describe('fake Graph API: Messenger Platform', () => {
     expect(pages.body.data).toEqual([{ name: 'Lucky Shrub', access_token: PAGE_TOKEN, instagram_business_account: { id: IG, username: 'lucky.shrub', profile_picture_url: 'https://cdn/ig.jpg' }, id: PAGE }]);
     expect((await call('GET', '/me/accounts', { token: PAGE_TOKEN })).status).toBe(401);
   });
+
+  it('serves a WABA\'s message templates with fields and cursor paging, to tokens of the WABA only', async () => {
+    const WABA = '102290129340398';
+    graph.registerPhoneNumber(PHONE, { accessToken: TOKEN, wabaId: WABA });
+    const templates = readFixtureJson('whatsapp', 'template_list_response_full__meta_docs.json').data;
+    graph.registerWaba(WABA, { templates: [...templates, { name: 'third', language: 'en', category: 'UTILITY', status: 'PENDING', components: [] }] });
+    const first = await call('GET', `/${WABA}/message_templates?fields=name,status&limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.data).toEqual([
+      { name: 'reservation_confirmation', status: 'APPROVED', id: '1387372356726668' },
+      { name: 'coupon_expiration_reminder_number_vars', status: 'APPROVED', id: '1304694804498707' },
+    ]);
+    expect(first.body.paging.next).toMatch(new RegExp(`^${graph.origin}/v24.0/${WABA}/message_templates\\?`));
+    const second = await call('GET', first.body.paging.next);
+    expect(second.body.data).toEqual([{ name: 'third', status: 'PENDING', id: expect.any(String) }]);
+    expect(second.body.paging.next).toBeUndefined();
+    expect((await call('GET', `/${WABA}/message_templates`, { token: OTHER_TOKEN })).body.error.code).toBe(200);
+  });
+
+  it('Embedded Signup: single-use code without redirect_uri → business token; debug_token; subscribed_apps; register with a 6-digit PIN', async () => {
+    const WABA = '119496914420376';
+    const token = graph.registerEmbeddedSignupCode('AQ1', { wabaId: WABA, phoneNumberId: OTHER_PHONE, appId: 'app', appSecret: 'sec' });
+    const q = (params: Record<string, string>) => `/oauth/access_token?${new URLSearchParams(params)}`;
+    expect((await call('GET', q({ client_id: 'app', client_secret: 'bad', code: 'AQ1' }), { token: null })).body.error.code).toBe(1);
+    expect((await call('GET', q({ client_id: 'app', client_secret: 'sec', code: 'AQ1', redirect_uri: 'https://x/cb' }), { token: null })).body.error.error_subcode).toBe(36008);
+    expect((await call('GET', q({ client_id: 'app', client_secret: 'sec', code: 'AQ1' }), { token: null })).body).toEqual({ access_token: token, token_type: 'bearer' });
+    expect((await call('GET', q({ client_id: 'app', client_secret: 'sec', code: 'AQ1' }), { token: null })).body.error.error_subcode).toBe(36009);
+
+    const debug = await call('GET', `/debug_token?input_token=${token}&access_token=app|sec`, { token: null });
+    expect(debug.body.data).toMatchObject({ app_id: 'app', is_valid: true, granular_scopes: [{ scope: 'whatsapp_business_management', target_ids: [WABA] }, { scope: 'whatsapp_business_messaging', target_ids: [WABA] }] });
+    expect((await call('GET', '/debug_token?input_token=nope&access_token=app|sec', { token: null })).body.data.is_valid).toBe(false);
+
+    expect((await call('POST', `/${WABA}/subscribed_apps`, { token })).body).toEqual({ success: true });
+    expect((await call('POST', `/${WABA}/subscribed_apps`, { token: TOKEN })).status).toBe(403);
+    expect(graph.wabaSubscriptions(WABA)).toBe(1);
+    expect((await call('POST', `/${OTHER_PHONE}/register`, { token, body: { messaging_product: 'whatsapp', pin: '12345' } })).body.error.code).toBe(100);
+    expect((await call('POST', `/${OTHER_PHONE}/register`, { token, body: { messaging_product: 'whatsapp', pin: '123456' } })).body).toEqual({ success: true });
+    expect((await call('POST', `/${OTHER_PHONE}/register`, { token, body: { messaging_product: 'whatsapp', pin: '654321' } })).body.error.code).toBe(133005);
+    expect(graph.registrations()).toEqual([{ phoneNumberId: OTHER_PHONE, pin: '123456' }]);
+    // the business token may use the number it was granted
+    expect((await call('GET', `/${OTHER_PHONE}?fields=verified_name`, { token })).status).toBe(200);
+  });
 });
