@@ -37,7 +37,13 @@ const quiet = defineNode({
   configSchema: { type: 'object' }, outputs: ['out'],
   execute() { throw new Error('boom'); },
 });
-export default definePlugin({ id: 'evil', setup(host) { host.registerNode(evil); host.registerNode(quiet); } });
+const waiter = defineNode({
+  type: 'evil.wait', version: 1, label: 'Wait', category: 'input', description: 'waits for the answer',
+  configSchema: { type: 'object' }, outputs: ['out'], waits: true,
+  execute(ctx) { return { wait: { for: 'message', timeoutMs: 60000 }, state: { asked: (ctx.state.asked ?? 0) + 1 }, effects: [{ kind: 'send', message: { type: 'text', text: 'Your order number?' } }] }; },
+  resume(ctx) { return { output: 'out', vars: { answer: ctx.message && ctx.message.text, wake: ctx.wake, asked: ctx.state.asked } }; },
+});
+export default definePlugin({ id: 'evil', setup(host) { host.registerNode(evil); host.registerNode(quiet); host.registerNode(waiter); } });
 `;
 
 /** A plugins folder in which packages resolve `@parley/sdk` (as installed plugins do). */
@@ -70,7 +76,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
   const root = pluginsRoot();
-  writePlugin(root, 'evil', { apiVersion: 1, capabilities: ['node:evil.run', 'node:evil.quiet'], permissions: ['http:api.evil.test', 'setting:EVIL_KEY'] }, EVIL);
+  writePlugin(root, 'evil', { apiVersion: 1, capabilities: ['node:evil.run', 'node:evil.quiet', 'node:evil.wait'], permissions: ['http:api.evil.test', 'setting:EVIL_KEY'] }, EVIL);
   plugins = new PluginRegistry();
   await loadPlugins({ registry: plugins, setting: () => undefined, logger }, [], root);
   // private addresses allowed platform-wide, every host on the platform allow-list: the plugin is still limited to its permissions
@@ -179,6 +185,14 @@ describe('plugin nodes in the sandbox', () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => attack(`return { output: 'out', vars: { i: ${i} } }`)));
     expect(results.map((r) => r.vars!.i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
     expect(process.memoryUsage().rss).toBeLessThan(1.5e9);
+  });
+
+  it('waiting plugin nodes pause and resume in the sandbox', async () => {
+    const def = reg.get('evil.wait')!;
+    const base = { config: {}, nodeId: 'n1', runId: 'r1', vars: {}, contact: scope.contact, simulation: false, now: 1, render: (t: string) => t, runCode: async () => null, ...reg.capabilitiesOf('evil.wait') };
+    const waited = await def.execute({ ...base, message: null, state: {} } as never);
+    expect(waited).toEqual({ wait: { for: 'message', timeoutMs: 60000 }, state: { asked: 1 }, effects: [{ kind: 'send', message: { type: 'text', text: 'Your order number?' } }] });
+    expect(await def.resume!({ ...base, message: { id: 'm2', type: 'text', text: 'A-42' }, state: waited.state!, wake: 'message' } as never)).toEqual({ output: 'out', vars: { answer: 'A-42', wake: 'message', asked: 1 } });
   });
 
   it('passes ctx.log lines to the host, bounded', async () => {
