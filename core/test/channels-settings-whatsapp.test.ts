@@ -108,6 +108,26 @@ describe('GET /api/v1/channels/:id/templates', () => {
     expect(templateCalls(wa.wabaId)).toBe(2);
   });
 
+  it('concurrent reads share one provider call, and a failure reaches each of them mapped', async () => {
+    const owner = await signup(t.url, 'Templates G');
+    const wa = await whatsappWithTemplates(owner.accessToken, fixtureTemplates());
+    t.graph.setLatency(150);
+    try {
+      const ok = await Promise.all([1, 2, 3].map(() => A(owner.accessToken, 'GET', `/api/v1/channels/${wa.id}/templates`)));
+      expect(ok.map((r) => r.body.data.length)).toEqual([2, 2, 2]);
+      expect(templateCalls(wa.wabaId)).toBe(1);
+      // reconnecting (new credentials) drops the cache; a refusal then reaches both concurrent readers as 422
+      const reconnect = await A(owner.accessToken, 'PATCH', `/api/v1/channels/${wa.id}`, { config: { accessToken: wa.accessToken } });
+      expect(reconnect.status).toBe(200);
+      t.graph.failNext({ path: new RegExp(`/${wa.wabaId}/message_templates$`) }, { status: 401, body: { error: { message: 'Error validating access token', type: 'OAuthException', code: 190, fbtrace_id: 'A3' } } });
+      const refused = await Promise.all([1, 2].map(() => A(owner.accessToken, 'GET', `/api/v1/channels/${wa.id}/templates`)));
+      expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual([[422, 'CHANNEL_CREDENTIALS_INVALID'], [422, 'CHANNEL_CREDENTIALS_INVALID']]);
+      expect(templateCalls(wa.wabaId)).toBe(2);
+    } finally {
+      t.graph.setLatency(0);
+    }
+  });
+
   it('a refused token → 422 CHANNEL_CREDENTIALS_INVALID; a provider failure → 502; neither is cached', async () => {
     const owner = await signup(t.url, 'Templates F');
     const wa = await whatsappWithTemplates(owner.accessToken, fixtureTemplates());

@@ -49,16 +49,17 @@ export class ChannelTemplatesService {
     const def = this.runtime.definitionOrNull(channel.type);
     if (!def?.templates) return [];
     const hit = this.cache.get(channel.id);
-    if (hit && hit.version === channel.secretsEnc && Date.now() - hit.at < TEMPLATES_CACHE_TTL_MS) return hit.templates;
-    const ctx = this.runtime.context(channel);
-    const entry: Entry = {
-      at: Date.now(),
-      type: channel.type,
-      scope: def.templates.scope?.(channel.config ?? {}) ?? null,
-      version: channel.secretsEnc,
-      templates: def.templates.list(ctx),
-    };
-    this.cache.set(channel.id, entry);
+    const fresh = hit && hit.version === channel.secretsEnc && Date.now() - hit.at < TEMPLATES_CACHE_TTL_MS;
+    const entry: Entry = fresh
+      ? hit
+      : {
+          at: Date.now(),
+          type: channel.type,
+          scope: def.templates.scope?.(channel.config ?? {}) ?? null,
+          version: channel.secretsEnc,
+          templates: def.templates.list(this.runtime.context(channel)),
+        };
+    if (!fresh) this.cache.set(channel.id, entry);
     try {
       return await entry.templates;
     } catch (err) {
