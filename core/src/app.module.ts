@@ -16,6 +16,7 @@ import { TenancyModule } from './tenancy/tenancy.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { FlowsModule } from './flows/flows.module.js';
+import { FlowTriggersModule } from './flows/flow-triggers.module.js';
 import { CannedModule } from './canned/canned.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { WebchatModule } from './webchat/webchat.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         JobsModule,
         // before ChannelsModule: POST /webhooks/flows/:flowId must win over /webhooks/:type/:channelId
         FlowsModule,
+        FlowTriggersModule,
         TenancyModule,
         ChannelsModule,
         ConversationsModule,

@@ -17,6 +17,7 @@ import type { ChatJson, MessageJson } from './conversations.json.js';
 import { ConversationsRepository, type ChatFilter } from './conversations.repository.js';
 import type { BulkChatsInput, SendMessageInput } from './dto.js';
 import { previewOf } from './preview.js';
+import { FlowDomainEvents } from '../flows/domain-events.js';
 
 /** The inbox's chats and messages: listing, updating, and sending replies. */
 @Injectable()
@@ -29,6 +30,7 @@ export class ChatsService {
     private readonly runtime: ChannelRuntime,
     private readonly dispatcher: OutboundDispatcher,
     private readonly tenancy: TenancyRepository,
+    private readonly flowEvents: FlowDomainEvents,
   ) {}
 
   /** Chats by last activity, newest first. `assigneeId=me` means the caller. */
@@ -52,7 +54,7 @@ export class ChatsService {
    */
   async patch(auth: AuthUser, id: string, patch: { assigneeId?: string | null; status?: ChatEntity['status']; stageId?: string; tags?: string[] }): Promise<ChatJson> {
     assertCan(auth.role, 'update', 'Chat');
-    await this.load(auth, id);
+    const before = await this.get(auth, id);
     if (patch.assigneeId && !(await this.tenancy.findUser(auth.tenantId, patch.assigneeId))) throw notFound('User', patch.assigneeId);
     if (patch.stageId && !(await this.repo.getStage(auth.tenantId, patch.stageId))) throw notFound('Stage', patch.stageId);
     const { tags, ...fields } = patch;
@@ -60,6 +62,7 @@ export class ChatsService {
     if (tags) await this.repo.setChatTags(auth.tenantId, id, tags);
     const chat = await this.get(auth, id);
     this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
+    await this.flowEvents.chatsChanged(auth.tenantId, [before], [chat], auth.userId);
     return chat;
   }
 
@@ -94,10 +97,12 @@ export class ChatsService {
     if (assigneeId !== undefined) fields.assigneeId = assigneeId;
     if (input.status) fields.status = input.status;
     if (input.stageId) fields.stageId = input.stageId;
+    const before = await this.views.chats(found);
     if (Object.keys(fields).length) await this.repo.updateChats(auth.tenantId, ids, fields);
     await this.repo.changeChatsTags(auth.tenantId, ids, input.addTags ?? [], input.removeTags ?? []);
     const chats = await this.views.chats(await this.repo.chatsByIds([auth.tenantId], ids));
     for (const chat of chats) this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
+    await this.flowEvents.chatsChanged(auth.tenantId, before, chats, auth.userId);
     return { data: chats, nextCursor: null };
   }
 

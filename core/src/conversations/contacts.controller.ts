@@ -10,6 +10,7 @@ import { toContactJson, type ContactJson } from './conversations.json.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { contactSchema } from './dto.js';
 import { ChatsService } from './chats.service.js';
+import { FlowDomainEvents } from '../flows/domain-events.js';
 
 /** Contacts of the caller's tenant (DESIGN.md §4 Contacts). */
 @ApiTags('contacts')
@@ -20,6 +21,7 @@ export class ContactsController {
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly chats: ChatsService,
+    private readonly flowEvents: FlowDomainEvents,
   ) {}
 
   /** `{data:[contact], nextCursor}` newest first; `q` searches name, phone, email. */
@@ -57,9 +59,12 @@ export class ContactsController {
   async update(@Auth() auth: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<ContactJson> {
     assertCan(auth.role, 'update', 'Contact');
     const patch = parseInput(contactSchema, body);
-    if (!(await this.repo.getContact(auth.tenantId, id))) throw notFound('Contact', id);
+    const before = await this.repo.getContact(auth.tenantId, id);
+    if (!before) throw notFound('Contact', id);
     await this.repo.updateContact(auth.tenantId, id, patch);
-    return this.get(auth, id);
+    const after = await this.get(auth, id);
+    await this.flowEvents.contactChanged(auth.tenantId, before, after, auth.userId);
+    return after;
   }
 
   /** Deletes the contact with its chats and messages (owner/admin). */

@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { NodeContext, NodeDefinition, NodeEffect, NodeMessage, NodeResult, TriggerEvent } from '@parley/sdk';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
 import { toMessageJson } from '../conversations/conversations.json.js';
@@ -22,6 +23,7 @@ import { NodeRegistry } from './node-registry.js';
 import { RunsRepository, StaleRunError, type InboundForFlows, type RunRow, type StepLog } from './runs.repository.js';
 import { render } from './template.js';
 import { toFlowMessage } from './flow-message.js';
+import type { FlowDomainEvent } from './domain-events.js';
 import { HostHttp } from './host-http.js';
 import type { ScheduleConfig } from './nodes/triggers.js';
 
@@ -49,6 +51,19 @@ interface ScheduleData extends Record<string, unknown> {
   tenantId: string;
   flowId: string;
   nodeId: string;
+}
+
+/** The bot's state in a chat (`GET /api/v1/chats/:id/bot`). */
+export interface BotState {
+  chatId: string;
+  /** A flow handed the chat to a human (`chat.handoff`): no bot answers until resumed. */
+  paused: boolean;
+  pausedReason: string | null;
+  pausedAt: string | null;
+  assigneeId: string | null;
+  /** True when the next inbound message reaches the flows (not paused, no assignee). */
+  answering: boolean;
+  activeRun: { id: string; flowId: string; status: string; currentNodeId: string | null } | null;
 }
 
 type Contact = { id: string | null; name: string | null; phone: string | null; email: string | null; attributes: Record<string, unknown> };
@@ -414,6 +429,94 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
     return { runId: run.id, status: done.status };
   }
 
+  /**
+   * A chat or contact change (outbox topic `flows.domain_event`): starts a run of **every**
+   * enabled flow with a matching trigger (automations), in the event's chat — for contact
+   * events the contact's most recent chat. These runs start also in assigned or handed-off
+   * chats (the change came from a human or the API); a chat whose bot slot is taken gets the run
+   * without the slot. A redelivered event starts nothing twice (trigger key = event id + flow).
+   */
+  async domainEvent(ev: FlowDomainEvent): Promise<number> {
+    let chat: { id: string; contactId: string; channelId: string } | null = null;
+    if ('chatId' in ev) chat = { id: ev.chatId, contactId: ev.contactId, channelId: ev.channelId };
+    else chat = await this.runs.latestChatOfContact(ev.tenantId, ev.contactId);
+    const { id: _id, tenantId: _t, ...event } = ev;
+    let n = 0;
+    for (const flow of await this.flows.runnable(ev.tenantId)) {
+      const graph = await this.versionGraph(flow.publishedVersionId!);
+      const node = this.matchTrigger(graph, ev as unknown as TriggerEvent);
+      if (!node) continue;
+      const run = this.newRun({
+        tenantId: ev.tenantId, flowId: flow.id, versionId: flow.publishedVersionId, mode: 'live', chatId: chat?.id ?? null,
+        contactId: chat?.contactId ?? ('contactId' in ev ? ev.contactId : null), channelId: chat?.channelId ?? null, node, messageId: null,
+      });
+      run.triggerMessageId = eventKey(ev.id, flow.id);
+      run.vars = { event };
+      if (!(await this.runs.insert(run, { slot: 'prefer' }))) continue;
+      n++;
+      await this.serial(run.chatId ?? run.id, async () => void (await this.advance(run, graph, null, false)));
+    }
+    return n;
+  }
+
+  /**
+   * `POST /api/v1/flows/:id/runs`: starts a run of the enabled flow's `trigger.api` in a chat
+   * (`chatId`), in a contact's most recent chat (`contactId`), or without a contact; `vars` are
+   * the initial variables. Answers once the run waits or ends. Refusals: `FLOW_UNKNOWN`,
+   * `FLOW_NOT_RUNNABLE` (disabled or unpublished), `NO_API_TRIGGER`, `NOT_FOUND` (chat / contact
+   * missing or another tenant's), `FLOW_RUN_ACTIVE` (the chat already has an active bot run).
+   */
+  async apiRun(tenantId: string, flowId: string, input: { chatId?: string; contactId?: string; vars?: Record<string, unknown> }): Promise<{ ok: true; runId: string; status: string; chatId: string | null } | { ok: false; code: 'FLOW_UNKNOWN' | 'FLOW_NOT_RUNNABLE' | 'NO_API_TRIGGER' | 'NOT_FOUND' | 'FLOW_RUN_ACTIVE' }> {
+    const flow = await this.flows.get(tenantId, flowId);
+    if (!flow) return { ok: false, code: 'FLOW_UNKNOWN' };
+    if (!flow.enabled || !flow.publishedVersionId) return { ok: false, code: 'FLOW_NOT_RUNNABLE' };
+    const graph = await this.versionGraph(flow.publishedVersionId);
+    const node = this.matchTrigger(graph, { kind: 'api' } as unknown as TriggerEvent);
+    if (!node) return { ok: false, code: 'NO_API_TRIGGER' };
+    let chat: { id: string; contactId: string; channelId: string } | null = null;
+    if (input.chatId) chat = await this.runs.chatOf(tenantId, input.chatId);
+    else if (input.contactId) {
+      if (!(await this.runs.contactExists(tenantId, input.contactId))) return { ok: false, code: 'NOT_FOUND' };
+      chat = await this.runs.latestChatOfContact(tenantId, input.contactId);
+    }
+    if (input.chatId && !chat) return { ok: false, code: 'NOT_FOUND' };
+    const run = this.newRun({ tenantId, flowId: flow.id, versionId: flow.publishedVersionId, mode: 'live', chatId: chat?.id ?? null, contactId: chat?.contactId ?? input.contactId ?? null, channelId: chat?.channelId ?? null, node, messageId: null });
+    run.vars = { ...(input.vars ?? {}) };
+    if (!(await this.runs.insert(run))) return { ok: false, code: 'FLOW_RUN_ACTIVE' };
+    let done = run;
+    await this.serial(run.chatId ?? run.id, async () => void (done = await this.advance(run, graph, null, false)));
+    return { ok: true, runId: run.id, status: done.status, chatId: run.chatId };
+  }
+
+  /**
+   * The bot's state in a chat of the tenant: the handoff pause, the assignee (the bot stays quiet
+   * while there is one) and the active run. Null for an unknown chat.
+   */
+  async botState(tenantId: string, chatId: string): Promise<BotState | null> {
+    const chat = await this.runs.chatOf(tenantId, chatId);
+    if (!chat) return null;
+    const pause = await this.runs.pauseOf(tenantId, chatId);
+    const active = await this.runs.activeForChat(chatId);
+    const assigneeId = await this.runs.assigneeOf(tenantId, chatId);
+    return {
+      chatId, paused: !!pause, pausedReason: pause?.reason ?? null, pausedAt: pause ? new Date(pause.since).toISOString() : null, assigneeId,
+      answering: !pause && !assigneeId,
+      activeRun: active && active.tenantId === tenantId ? { id: active.id, flowId: active.flowId, status: active.status, currentNodeId: active.currentNodeId } : null,
+    };
+  }
+
+  /**
+   * Clears the chat's handoff pause so that its next inbound message resumes the waiting run or
+   * starts flows again (when the chat has no assignee). Chats carry no bot flag in their JSON,
+   * so no realtime event is emitted; `GET /api/v1/chats/:id/bot` reads the state. Null for an
+   * unknown chat.
+   */
+  async resumeBot(tenantId: string, chatId: string): Promise<BotState | null> {
+    if (!(await this.runs.chatOf(tenantId, chatId))) return null;
+    await this.runs.unpause(tenantId, chatId);
+    return this.botState(tenantId, chatId);
+  }
+
   /** Continues live runs left `running` by a crash (after STALE_AFTER_MS). */
   async recoverStale(): Promise<number> {
     let n = 0;
@@ -447,6 +550,12 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
     if (this.timer) clearTimeout(this.timer);
     await this.drain();
   }
+}
+
+/** A uuid-shaped key for "event `eventId` started flow `flowId`" (unique trigger key of the run). */
+function eventKey(eventId: string, flowId: string): string {
+  const h = createHash('sha256').update(`${eventId}:${flowId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A transcript line for a sent message (simulations). */

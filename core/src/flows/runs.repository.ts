@@ -114,8 +114,14 @@ export class RunsRepository {
    * Inserts a new run; false when the chat already has an active run or the trigger message
    * already started one (unique keys), so concurrent or redelivered triggers start one run.
    */
-  async insert(run: RunRow): Promise<boolean> {
-    const active = FINISHED.includes(run.status) ? null : run.chatId;
+  async insert(run: RunRow, o: { slot?: 'require' | 'prefer' } = {}): Promise<boolean> {
+    const ok = await this.insertRow(run, FINISHED.includes(run.status) ? null : run.chatId);
+    // 'prefer': a chat whose slot is taken still gets the run, without the slot (automations)
+    if (!ok && o.slot === 'prefer' && run.chatId && !FINISHED.includes(run.status)) return this.insertRow(run, null);
+    return ok;
+  }
+
+  private async insertRow(run: RunRow, active: string | null): Promise<boolean> {
     try {
       await this.db.transaction((m) =>
         m.query(
@@ -329,6 +335,43 @@ export class RunsRepository {
       runs: runs.map((r: any) => ({ id: r.id, status: r.status, currentNodeId: r.current_node_id ?? null })),
       steps: steps.map((r: any) => ({ runId: r.run_id, nodeId: r.node_id, startedAt: Number(r.started_at), finishedAt: Number(r.finished_at), outcome: r.outcome, branch: r.branch ?? null })),
     };
+  }
+
+  /** The contact's most recently active chat of the tenant, if any. */
+  async latestChatOfContact(tenantId: string, contactId: string): Promise<{ id: string; contactId: string; channelId: string } | null> {
+    const rows = await this.db.manager.query(
+      'SELECT id, contact_id, channel_id FROM chats WHERE tenant_id = ? AND contact_id = ? ORDER BY COALESCE(last_message_at, created_at) DESC, id DESC LIMIT 1',
+      [tenantId, contactId],
+    );
+    return rows.length ? { id: rows[0].id, contactId: rows[0].contact_id, channelId: rows[0].channel_id } : null;
+  }
+
+  /** A chat of the tenant, if any. */
+  async chatOf(tenantId: string, chatId: string): Promise<{ id: string; contactId: string; channelId: string } | null> {
+    const rows = await this.db.manager.query('SELECT id, contact_id, channel_id FROM chats WHERE tenant_id = ? AND id = ?', [tenantId, chatId]);
+    return rows.length ? { id: rows[0].id, contactId: rows[0].contact_id, channelId: rows[0].channel_id } : null;
+  }
+
+  /** The chat's assignee (null when unassigned or unknown). */
+  async assigneeOf(tenantId: string, chatId: string): Promise<string | null> {
+    const rows = await this.db.manager.query('SELECT assignee_id FROM chats WHERE tenant_id = ? AND id = ?', [tenantId, chatId]);
+    return rows[0]?.assignee_id ?? null;
+  }
+
+  /** A contact id of the tenant, if it exists. */
+  async contactExists(tenantId: string, contactId: string): Promise<boolean> {
+    return (await this.db.manager.query('SELECT id FROM contacts WHERE tenant_id = ? AND id = ?', [tenantId, contactId])).length > 0;
+  }
+
+  /** Deletes the chat's bot pause (resume after a handoff); true when there was one. */
+  async unpause(tenantId: string, chatId: string): Promise<boolean> {
+    return (await this.db.transaction((m) => this.db.execute(m, 'DELETE FROM flow_chat_pauses WHERE tenant_id = ? AND chat_id = ?', [tenantId, chatId]))) > 0;
+  }
+
+  /** The chat's bot pause (`reason`, epoch ms `since`), or null. */
+  async pauseOf(tenantId: string, chatId: string): Promise<{ reason: string; since: number } | null> {
+    const rows = await this.db.manager.query('SELECT reason, created_at FROM flow_chat_pauses WHERE tenant_id = ? AND chat_id = ?', [tenantId, chatId]);
+    return rows.length ? { reason: rows[0].reason, since: Number(rows[0].created_at) } : null;
   }
 
   /** True when the bot is paused in the chat (handed off to a human). */
