@@ -88,8 +88,12 @@ interface Worker {
   job: (Job & { id: number; watchdog: NodeJS.Timeout | null; calls: number }) | null;
   /** Bundle ids this worker has received. */
   bundles: Set<string>;
+  /** Set while an extra worker (beyond `limits.workers`) is idle: stops it. */
+  idleTimer?: NodeJS.Timeout;
   killedForTime?: boolean;
 }
+
+const IDLE_EXTRA_WORKER_MS = 10_000;
 
 const FAIL_MESSAGES: Record<string, [SandboxErrorCode, string]> = {
   TIMEOUT: ['SANDBOX_TIMEOUT', 'The code ran longer than the time limit'],
@@ -146,12 +150,34 @@ export class SandboxPool {
     }).then((v) => v as { result: unknown; logs: NodeLogEntry[] });
   }
 
+  /** Worker processes alive (at most twice `limits.workers`, see {@link pump}). */
+  get size(): number {
+    return this.workers.length;
+  }
+
   private pump(): void {
     while (this.queue.length) {
       let w = this.workers.find((x) => !x.job);
-      if (!w && this.workers.length < this.limits.workers) w = this.spawn();
-      if (!w) return;
+      if (!w) {
+        // a worker waiting for the host's answer to a plugin node's call (e.g. a slow HTTP API)
+        // runs no code: up to `workers` extra processes may start meanwhile, so code nodes and
+        // other plugin nodes are not held up by it
+        const parked = this.workers.filter((x) => x.job && x.job.calls > 0).length;
+        if (this.workers.length - parked < this.limits.workers && this.workers.length < this.limits.workers * 2) w = this.spawn();
+      }
+      if (!w) break;
       this.assign(w, this.queue.shift()!);
+    }
+    // extra workers stop after 10 s without work
+    for (const w of this.workers) {
+      if (w.job || w.idleTimer || this.workers.length <= this.limits.workers) continue;
+      w.idleTimer = setTimeout(() => {
+        w.idleTimer = undefined;
+        if (w.job || this.workers.length <= this.limits.workers) return;
+        this.workers.splice(this.workers.indexOf(w), 1);
+        w.proc.kill('SIGKILL');
+      }, IDLE_EXTRA_WORKER_MS);
+      w.idleTimer.unref();
     }
   }
 
@@ -180,6 +206,7 @@ export class SandboxPool {
       this.pump();
     });
     proc.once('exit', () => {
+      if (w.idleTimer) clearTimeout(w.idleTimer);
       const i = this.workers.indexOf(w);
       if (i >= 0) this.workers.splice(i, 1);
       if (w.job) {
@@ -207,6 +234,10 @@ export class SandboxPool {
 
   private assign(w: Worker, job: Job): void {
     const id = ++this.seq;
+    if (w.idleTimer) {
+      clearTimeout(w.idleTimer);
+      w.idleTimer = undefined;
+    }
     w.job = { ...job, id, watchdog: this.watch(w), calls: 0 };
     void w.ready.then(() => {
       if (w.job?.id !== id) return;
@@ -222,9 +253,10 @@ export class SandboxPool {
 
   /** Answers a node's host call through the job's handler; always replies (errors included). */
   private hostCall(w: Worker, job: NonNullable<Worker['job']>, call: { id: number; op: string; args: string }): void {
-    if (job.calls++ === 0 && job.watchdog) {
-      clearTimeout(job.watchdog);
+    if (job.calls++ === 0) {
+      if (job.watchdog) clearTimeout(job.watchdog);
       job.watchdog = null;
+      if (this.queue.length) this.pump();
     }
     const handler = job.onCall;
     let timer: NodeJS.Timeout | undefined;
@@ -271,6 +303,7 @@ export class SandboxPool {
   /** Stops the workers; queued and running jobs fail with SANDBOX_UNAVAILABLE. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const w of this.workers) if (w.idleTimer) clearTimeout(w.idleTimer);
     for (const j of this.queue.splice(0)) j.reject(new SandboxError('SANDBOX_UNAVAILABLE', 'The sandbox is shut down'));
     await Promise.all(
       this.workers.map(

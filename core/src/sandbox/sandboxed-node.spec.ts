@@ -15,6 +15,7 @@ import { render } from '../flows/template.js';
 import { NodeRegistry } from '../flows/node-registry.js';
 import { loadPlugins } from '../plugins/plugin-loader.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { SandboxPool } from './sandbox.pool.js';
 import { SandboxService } from './sandbox.service.js';
 import { sandboxNode } from './sandboxed-node.js';
 import type { NodeLogEntry } from './sandbox.pool.js';
@@ -193,6 +194,24 @@ describe('plugin nodes in the sandbox', () => {
     const waited = await def.execute({ ...base, message: null, state: {} } as never);
     expect(waited).toEqual({ wait: { for: 'message', timeoutMs: 60000 }, state: { asked: 1 }, effects: [{ kind: 'send', message: { type: 'text', text: 'Your order number?' } }] });
     expect(await def.resume!({ ...base, message: { id: 'm2', type: 'text', text: 'A-42' }, state: waited.state!, wake: 'message' } as never)).toEqual({ output: 'out', vars: { answer: 'A-42', wake: 'message', asked: 1 } });
+  });
+
+  it('a node waiting for a slow host call does not hold up code nodes (an extra worker starts)', async () => {
+    const pool = new SandboxPool({ workers: 1, timeoutMs: 1000 });
+    try {
+      const p = plugins.nodes.find((x) => x.definition.type === 'evil.run')!;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const slow = sandboxNode(p.definition, { bundle: p.bundle, settings: [], pool: () => pool, capabilities: { http: async () => (await gate, { status: 200, headers: {}, body: 'late' }) } });
+      const running = attack(`const r = await ctx.http({ method: 'GET', url: 'https://api.evil.test/' }); return { output: 'out', vars: { body: r.body } }`, 'evil.run', slow);
+      const blocked = new Promise((r) => setTimeout(() => r('blocked'), 5000).unref());
+      expect(await Promise.race([pool.run('return 6 * 7', { vars: {}, contact: null, message: null }), blocked])).toBe(42);
+      expect(pool.size).toBe(2);
+      release();
+      expect(await running).toEqual({ output: 'out', vars: { body: 'late' } });
+    } finally {
+      await pool.close();
+    }
   });
 
   it('passes ctx.log lines to the host, bounded', async () => {
