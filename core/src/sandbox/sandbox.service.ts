@@ -5,7 +5,8 @@ import { SandboxPool, type SandboxInput } from './sandbox.pool.js';
 /**
  * The app's sandbox: one {@link SandboxPool} (defaults 32 MB, 1 s per run, 64 KiB results, 2
  * worker processes — SANDBOX_MEMORY_MB, SANDBOX_TIMEOUT_MS, SANDBOX_WORKERS; workers start on
- * first use). `run` throws a typed `SandboxError`.
+ * first use). `run` throws a typed `SandboxError`. Plugin nodes run through `pool.runNode`
+ * (see `sandboxed-node.ts`).
  */
 @Injectable()
 export class SandboxService implements OnApplicationShutdown {
