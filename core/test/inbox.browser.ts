@@ -3,7 +3,7 @@
  * a real Parley on SQLite with the fake Graph API. Saves screenshots to docs/screenshots/.
  * Run with `npm run test:browser` (after `npm run build`).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -223,6 +223,41 @@ describe('inbox in Chromium', () => {
     await page.locator('.msg-row', { hasText: 'near the shop' }).locator('.msg-quote', { hasText: 'rear rack' }).waitFor();
     await page.locator('.msg-row[data-type=location] a[href*="openstreetmap"]').waitFor();
     await shot('conversation-types');
+  });
+
+  it('sends an approved template from the composer when the 24-hour window has closed', async () => {
+    // a second number of the tenant, in a WABA with the Graph API list fixture's templates and one more
+    const pn = String(100000000000000 + Math.floor(Math.random() * 1e12));
+    const wabaId = String(200000000000000 + Math.floor(Math.random() * 1e12));
+    const accessToken = `EAAG-${randomBytes(6).toString('hex')}`;
+    const listed = JSON.parse(readFileSync(join(ROOT, 'testing/fixtures/channels/whatsapp/template_list_response_full__meta_docs.json'), 'utf8')).data;
+    const orderReady = { name: 'order_ready', language: 'en', category: 'UTILITY', status: 'APPROVED', id: '1', components: [{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} is ready for pickup.', example: { body_text: [['Pablo', '#1']] } }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'On my way' }] }] };
+    t.graph.registerPhoneNumber(pn, { accessToken, wabaId, displayPhoneNumber: '15550783882', verifiedName: 'Lisbon Bikes' });
+    t.graph.registerWaba(wabaId, { templates: [...listed, orderReady] });
+    expect((await A('POST', '/api/v1/channels', { type: 'whatsapp', name: 'Service number', config: { phoneNumberId: pn, wabaId, accessToken } })).status).toBe(201);
+    await postWhatsApp(t.url, textWebhook(pn, '351912000077', 'Is my bike ready?', undefined, 'Rita Lopes', Math.floor(Date.now() / 1000) - 3 * 86400));
+    const chatId = (await eventually(async () => (await A('GET', '/api/v1/chats?q=Rita%20Lopes')).body.data[0])).id as string;
+
+    await page.goto(`${t.url}/inbox/chats/${chatId}`);
+    await page.waitForSelector('[data-testid=window-closed]');
+    expect(await page.locator('[data-testid=composer-input]').isDisabled()).toBe(true);
+    await page.click('[data-testid=template-open]');
+    await page.locator('.template-option').nth(2).waitFor();
+    expect(await page.locator('.template-option').count()).toBe(3);
+    await page.fill('[data-testid=template-search]', 'pickup');
+    await expect.poll(() => page.locator('.template-option').count()).toBe(1);
+    await page.click('[data-template=order_ready]');
+    await page.fill('[data-field="body:1"]', '{{contact.firstName}}');
+    expect(await page.locator('[data-testid=template-send]').isDisabled()).toBe(true);
+    await page.fill('[data-field="body:2"]', '#1042');
+    await expect.poll(() => page.locator('[data-testid=template-preview]').textContent()).toContain('Hi Rita, your order #1042 is ready for pickup.');
+    await shot('template');
+    await page.click('[data-testid=template-send]');
+    const [send] = await t.graph.waitForRequests((r) => r.body?.type === 'template' && r.body?.template?.name === 'order_ready', 1, 10_000);
+    expect(send.body.to).toBe('+351912000077');
+    expect(send.body.template.components).toEqual([{ type: 'body', parameters: [{ type: 'text', text: 'Rita' }, { type: 'text', text: '#1042' }] }]);
+    await page.locator('.msg-row.out[data-type=template]').waitFor();
+    expect(await page.locator('[data-testid=template-picker]').count()).toBe(0);
   });
 
   it('bulk-resolves two chats from the list view, with filters in the URL', async () => {

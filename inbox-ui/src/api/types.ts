@@ -173,4 +173,6 @@ export interface ChatFilters {
 
 export type SendBody =
   | { type: 'text'; text: string; replyToMessageId?: string }
-  | { type: 'image' | 'audio' | 'video' | 'document' | 'sticker'; url: string; caption?: string; filename?: string };
+  | { type: 'image' | 'audio' | 'video' | 'document' | 'sticker'; url: string; caption?: string; filename?: string }
+  /** A provider message template (WhatsApp: allowed outside the 24-hour window); see utils/templates.ts. */
+  | { type: 'template'; template: { name: string; language: string; components?: Record<string, unknown>[] } };

@@ -16,6 +16,13 @@ export default {
     note: 'ملاحظة داخلية', noteBy: 'ملاحظة من {{name}}', you: 'أنت', bot: 'روبوت', failed: 'لم تُسلَّم', retry: 'إعادة المحاولة', empty: 'اختر محادثة', newMessages: 'رسائل جديدة',
   },
   ticks: { queued: 'في الانتظار', sent: 'أُرسلت', delivered: 'سُلّمت', read: 'قُرئت', played: 'شُغّلت', failed: 'فشلت' },
+  templates: {
+    open: 'إرسال قالب', title: 'قوالب الرسائل', close: 'إغلاق', search: 'ابحث في القوالب…', loading: 'جارٍ تحميل القوالب…',
+    loadFailed: 'تعذّر تحميل القوالب: {{reason}}', retry: 'أعد المحاولة', none: 'لا توجد قوالب معتمدة لهذه القناة.', noMatch: 'لا يوجد قالب مطابق',
+    change: 'تغيير', headerParam: 'الترويسة: {{name}}', bodyParam: 'النص: {{name}}', mediaLink: 'رابط {{kind}} (https://…)', valueHint: 'نص، أو {{placeholder}}',
+    preview: 'معاينة', send: 'إرسال القالب', missing_one: 'بقي حقل واحد', missing_other: 'الحقول المتبقية: {{count}}',
+    media: { IMAGE: 'صورة', VIDEO: 'فيديو', DOCUMENT: 'مستند' },
+  },
   composer: {
     placeholder: 'رسالة… (/ للردود الجاهزة)',
     hint: 'Enter للإرسال · Shift+Enter لسطر جديد · / لإدراج رد جاهز',

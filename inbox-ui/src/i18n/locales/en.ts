@@ -16,6 +16,13 @@ export default {
     note: 'Internal note', noteBy: 'Note by {{name}}', you: 'You', bot: 'Bot', failed: 'Not delivered', retry: 'Retry', empty: 'Select a chat', newMessages: 'New messages',
   },
   ticks: { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', played: 'Played', failed: 'Failed' },
+  templates: {
+    open: 'Send a template', title: 'Message templates', close: 'Close', search: 'Search templates…', loading: 'Loading templates…',
+    loadFailed: 'Could not load the templates: {{reason}}', retry: 'Try again', none: 'This channel has no approved templates.', noMatch: 'No template matches',
+    change: 'Change', headerParam: 'Header: {{name}}', bodyParam: 'Body: {{name}}', mediaLink: '{{kind}} link (https://…)', valueHint: 'Text, or {{placeholder}}',
+    preview: 'Preview', send: 'Send template', missing_one: '{{count}} field left to fill', missing_other: '{{count}} fields left to fill',
+    media: { IMAGE: 'Image', VIDEO: 'Video', DOCUMENT: 'Document' },
+  },
   composer: {
     placeholder: 'Message… (/ for canned responses)',
     hint: 'Enter sends · Shift+Enter adds a new line · / inserts a canned response',

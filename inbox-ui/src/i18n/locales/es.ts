@@ -16,6 +16,13 @@ export default {
     note: 'Nota interna', noteBy: 'Nota de {{name}}', you: 'Tú', bot: 'Bot', failed: 'No entregado', retry: 'Reintentar', empty: 'Selecciona un chat', newMessages: 'Mensajes nuevos',
   },
   ticks: { queued: 'En cola', sent: 'Enviado', delivered: 'Entregado', read: 'Leído', played: 'Reproducido', failed: 'Fallido' },
+  templates: {
+    open: 'Enviar una plantilla', title: 'Plantillas de mensaje', close: 'Cerrar', search: 'Buscar plantillas…', loading: 'Cargando plantillas…',
+    loadFailed: 'No se pudieron cargar las plantillas: {{reason}}', retry: 'Reintentar', none: 'Este canal no tiene plantillas aprobadas.', noMatch: 'Ninguna plantilla coincide',
+    change: 'Cambiar', headerParam: 'Encabezado: {{name}}', bodyParam: 'Cuerpo: {{name}}', mediaLink: 'Enlace de {{kind}} (https://…)', valueHint: 'Texto, o {{placeholder}}',
+    preview: 'Vista previa', send: 'Enviar plantilla', missing_one: 'Falta {{count}} campo por rellenar', missing_other: 'Faltan {{count}} campos por rellenar',
+    media: { IMAGE: 'Imagen', VIDEO: 'Vídeo', DOCUMENT: 'Documento' },
+  },
   composer: {
     placeholder: 'Mensaje… (/ para respuestas rápidas)',
     hint: 'Enter envía · Mayús+Enter añade una línea · / inserta una respuesta rápida',

@@ -16,6 +16,13 @@ export default {
     note: 'Nota interna', noteBy: 'Nota de {{name}}', you: 'Você', bot: 'Bot', failed: 'Não entregue', retry: 'Tentar de novo', empty: 'Selecione uma conversa', newMessages: 'Novas mensagens',
   },
   ticks: { queued: 'Na fila', sent: 'Enviada', delivered: 'Entregue', read: 'Lida', played: 'Reproduzida', failed: 'Falhou' },
+  templates: {
+    open: 'Enviar um modelo', title: 'Modelos de mensagem', close: 'Fechar', search: 'Buscar modelos…', loading: 'Carregando modelos…',
+    loadFailed: 'Não foi possível carregar os modelos: {{reason}}', retry: 'Tentar de novo', none: 'Este canal não tem modelos aprovados.', noMatch: 'Nenhum modelo corresponde',
+    change: 'Trocar', headerParam: 'Cabeçalho: {{name}}', bodyParam: 'Corpo: {{name}}', mediaLink: 'Link de {{kind}} (https://…)', valueHint: 'Texto, ou {{placeholder}}',
+    preview: 'Pré-visualização', send: 'Enviar modelo', missing_one: 'Falta preencher {{count}} campo', missing_other: 'Faltam preencher {{count}} campos',
+    media: { IMAGE: 'Imagem', VIDEO: 'Vídeo', DOCUMENT: 'Documento' },
+  },
   composer: {
     placeholder: 'Mensagem… (/ para respostas prontas)',
     hint: 'Enter envia · Shift+Enter quebra linha · / insere uma resposta pronta',
