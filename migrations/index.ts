@@ -9,5 +9,6 @@ import { ChatsActivityIndex1763750000002 } from './1763750000002-chats-activity-
 import { Webchat1763740000001 } from './1763740000001-webchat.js';
 import { ChatsLastActivity1763761000001 } from './1763761000001-chats-last-activity.js';
 import { MessageSearch1763761000002 } from './1763761000002-message-search.js';
+import { Automations1763770000001 } from './1763770000001-automations.js';
 
-export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001, Jobs1763730000001, FlowAssign1763730000002, ChannelHealth1763750000001, Webchat1763740000001, ChatsActivityIndex1763750000002, ChatsLastActivity1763761000001, MessageSearch1763761000002];
+export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001, Jobs1763730000001, FlowAssign1763730000002, ChannelHealth1763750000001, Webchat1763740000001, ChatsActivityIndex1763750000002, ChatsLastActivity1763761000001, MessageSearch1763761000002, Automations1763770000001];

@@ -17,6 +17,7 @@ import { ChannelsModule } from './channels/channels.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { FlowsModule } from './flows/flows.module.js';
 import { FlowTriggersModule } from './flows/flow-triggers.module.js';
+import { AutomationsModule } from './automations/automations.module.js';
 import { CannedModule } from './canned/canned.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { WebchatModule } from './webchat/webchat.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         // before ChannelsModule: POST /webhooks/flows/:flowId must win over /webhooks/:type/:channelId
         FlowsModule,
         FlowTriggersModule,
+        AutomationsModule,
         TenancyModule,
         ChannelsModule,
         ConversationsModule,

@@ -81,10 +81,10 @@ export class FlowsRepository {
     return rows.length ? toFlow(rows[0]) : null;
   }
 
-  /** Flows newest first, `limit + 1` rows; `cursor` is the last id seen. */
+  /** Flows newest first, `limit + 1` rows; `cursor` is the last id seen. Automations' flows (kind `automation`) are not listed. */
   async list(tenantId: string, limit: number, cursor: string | null): Promise<FlowRow[]> {
     const rows = await this.db.manager.query(
-      `SELECT ${FLOW_COLS} FROM flows WHERE tenant_id = ?${cursor ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ${Number(limit) + 1}`,
+      `SELECT ${FLOW_COLS} FROM flows WHERE tenant_id = ? AND kind = 'flow'${cursor ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ${Number(limit) + 1}`,
       cursor ? [tenantId, cursor] : [tenantId],
     );
     return rows.map(toFlow);
