@@ -257,11 +257,18 @@ async function measure(name, fn) {
 }
 
 async function explain(kind, ctx, dbHandle) {
-  const at = 'COALESCE(c.last_message_at, c.created_at)';
+  // the SQL of ConversationsRepository.listChats (order on last_message_at; q as two queries)
+  const T = `c.tenant_id = '${ctx.tenantId}'`;
+  const order = 'ORDER BY c.last_message_at DESC, c.id DESC LIMIT 51';
+  const byMessage = kind === 'sqlite'
+    ? `c.id IN (SELECT m.chat_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH '"${RARE}"*' AND m.tenant_id = '${ctx.tenantId}')`
+    : `c.id IN (SELECT m.chat_id FROM messages m WHERE MATCH(m.text) AGAINST ('+${RARE}*' IN BOOLEAN MODE) AND m.tenant_id = '${ctx.tenantId}')`;
   const queries = {
-    'list (no filter)': `SELECT c.id FROM chats c WHERE c.tenant_id = '${ctx.tenantId}' ORDER BY ${at} DESC, c.id DESC LIMIT 51`,
-    'list status=open': `SELECT c.id FROM chats c WHERE c.tenant_id = '${ctx.tenantId}' AND c.status = 'open' ORDER BY ${at} DESC, c.id DESC LIMIT 51`,
-    'search q': `SELECT c.id FROM chats c WHERE c.tenant_id = '${ctx.tenantId}' AND (EXISTS (SELECT 1 FROM contacts k WHERE k.id = c.contact_id AND k.tenant_id = '${ctx.tenantId}' AND (k.name LIKE '%${RARE}%' OR k.phone LIKE '%${RARE}%')) OR EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = '${ctx.tenantId}' AND m.text LIKE '%${RARE}%')) ORDER BY ${at} DESC, c.id DESC LIMIT 51`,
+    'list (no filter)': `SELECT c.id FROM chats c WHERE ${T} ${order}`,
+    'list status=open': `SELECT c.id FROM chats c WHERE ${T} AND c.status = 'open' ${order}`,
+    'list unassigned': `SELECT c.id FROM chats c WHERE ${T} AND c.assignee_id IS NULL ${order}`,
+    'search q: contacts': `SELECT c.id FROM chats c WHERE ${T} AND c.contact_id IN (SELECT k.id FROM contacts k WHERE k.tenant_id = '${ctx.tenantId}' AND (k.name LIKE '%Silva%' OR k.phone LIKE '%Silva%')) ${order}`,
+    'search q: messages': `SELECT c.id FROM chats c WHERE ${T} AND ${byMessage} ${order}`,
     'open: last 50 messages': `SELECT m.id FROM messages m WHERE m.tenant_id = '${ctx.tenantId}' AND m.chat_id = '${ctx.sample[0]}' ORDER BY m.id DESC LIMIT 51`,
   };
   for (const [name, sql] of Object.entries(queries)) {
@@ -368,6 +375,8 @@ async function runOne(kind) {
     results.push(await small('search: contact name (common)', () => get('/api/v1/chats?limit=50&q=Silva')));
     results.push(await small('search: phone digits', () => get('/api/v1/chats?limit=50&q=35191004')));
     results.push(await small('search: common word in messages', () => get('/api/v1/chats?limit=50&q=helmet')));
+    results.push(await small('search: two words', () => get('/api/v1/chats?limit=50&q=helmet%20refund')));
+    results.push(await small('search: word prefix', () => get('/api/v1/chats?limit=50&q=deliv')));
     results.push(await small(`search: rare word (${RARE}, ~50 messages)`, () => get(`/api/v1/chats?limit=50&q=${RARE}`)));
     results.push(await small('search: no match', () => get('/api/v1/chats?limit=50&q=qwxyzzy')));
     void saved;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationsRepository } from '../src/conversations/conversations.repository.js';
 import { api, connectWhatsApp, postWhatsApp, signup, startTestParley, textWebhook, type TestParley } from './harness.js';
 
 let t: TestParley;
@@ -83,8 +84,21 @@ describe('contacts', () => {
 describe('chat search (q): full text over messages, contact name and phone', () => {
   let joana: string;
   let ze: string;
-  const ids = async (token: string, q: string, extra = '') =>
+  const search = async (token: string, q: string, extra: string) =>
     (await api(t.url, 'GET', `/api/v1/chats?q=${encodeURIComponent(q)}${extra}`, { token })).body.data.map((c: { id: string }) => c.id).sort();
+  /** Chat ids found by `q`, by both search plans (rare words: index first; common words: walk the list). */
+  const ids = async (token: string, q: string, extra = '') => {
+    const tuning = t.parley.app.get(ConversationsRepository).searchTuning;
+    const saved = { ...tuning };
+    const byIndex = await search(token, q, extra);
+    Object.assign(tuning, { frequentMatches: 1, walkWindow: 2 });
+    try {
+      expect(await search(token, q, extra), `walking plan for ${q}`).toEqual(byIndex);
+    } finally {
+      Object.assign(tuning, saved);
+    }
+    return byIndex;
+  };
 
   beforeAll(async () => {
     const { phoneNumberId } = await connectWhatsApp(t, a.accessToken);

@@ -6,7 +6,7 @@ import { asRow } from '../database/columns.js';
 import {
   ChatEntity, ChatTagEntity, ContactEntity, FunnelEntity, MessageEntity, NoteEntity, StageEntity, TagEntity, type ChatStatus,
 } from './conversations.entity.js';
-import { fts5Query, innodbQuery, likePattern } from './search.js';
+import { fts5Query, innodbQuery, likePattern, searchWords } from './search.js';
 import { SQLITE_REBUILD, SQLITE_TRIGGERS } from '../../../migrations/1763761000002-message-search.js';
 
 /** Filters of the chat list (DESIGN.md §4). */
@@ -29,6 +29,12 @@ export interface ChatFilter {
 @Injectable()
 export class ConversationsRepository implements OnModuleInit {
   private readonly log = new Logger('ConversationsRepository');
+  /**
+   * How message search picks its plan (chatsWithMessageMatching); tests lower them to run both plans.
+   * `frequentMatches`: SQLite, FTS5 matches from which words count as common;
+   * `walkWindow`: MySQL/MariaDB, chats walked with REGEXP before the FULLTEXT index is asked.
+   */
+  readonly searchTuning = { frequentMatches: 5000, walkWindow: 1000 };
   constructor(private readonly db: Database) {}
 
   /**
@@ -77,9 +83,7 @@ export class ConversationsRepository implements OnModuleInit {
       "c.contact_id IN (SELECT k.id FROM contacts k WHERE k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!'))",
       { like },
     );
-    const byMessage = this.chatsQuery(tenantId, f, limit, cursor);
-    this.whereMessageMatches(byMessage, f.q);
-    const [a, b] = await Promise.all([byContact.getMany(), byMessage.getMany()]);
+    const [a, b] = await Promise.all([byContact.getMany(), this.chatsWithMessageMatching(tenantId, f, f.q, limit, cursor)]);
     const seen = new Set<string>();
     return [...a, ...b]
       .filter((c) => !seen.has(c.id) && seen.add(c.id))
@@ -111,36 +115,62 @@ export class ConversationsRepository implements OnModuleInit {
     return qb.orderBy(at, 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1);
   }
 
-  /** Restricts `qb` (alias `c`) to chats with a message of the tenant whose text matches `q`'s words. */
-  private whereMessageMatches(qb: ReturnType<ConversationsRepository['chatsQuery']>, q: string): void {
+  /**
+   * Chats (list order, filters, cursor) with a message of the tenant matching `q`'s words. Two
+   * plans, chosen by how common the words are, because the cheap one differs:
+   * - rare words: from the full-text index to their chats, then sorted (few rows);
+   * - common words: walk the chats in list order and check each chat's messages, which stops
+   *   after `limit + 1` hits (building and sorting every matching chat would cost seconds).
+   * SQLite counts the FTS5 matches (up to `searchTuning.frequentMatches`) to choose, and the walk probes
+   * the FTS5 result. InnoDB's full-text search has no cheap count, so MySQL/MariaDB walk the next
+   * `searchTuning.walkWindow` chats first with a word-start REGEXP per word, and only when fewer than
+   * `limit + 1` of them match ask the FULLTEXT index (InnoDB cannot seek its result per chat).
+   */
+  private async chatsWithMessageMatching(tenantId: string, f: ChatFilter, q: string, limit: number, cursor: { at: number; id: string } | null): Promise<ChatEntity[]> {
+    const base = () => this.chatsQuery(tenantId, f, limit, cursor);
+    const likeAll = "EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :mlike ESCAPE '!')";
     if (this.db.dialect === 'sqlite') {
       const fts = fts5Query(q);
-      if (fts) {
-        qb.andWhere(
-          'c.id IN (SELECT m.chat_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH :fts AND m.tenant_id = :tenantId)',
-          { fts },
-        );
-        return;
+      // no word at all (only punctuation): the characters themselves, as text
+      if (!fts) return base().andWhere(likeAll, { mlike: likePattern(q) }).getMany();
+      const rows: { n: number }[] = await this.db.manager.query('SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)', [fts, this.searchTuning.frequentMatches]);
+      if (Number(rows[0]?.n) >= this.searchTuning.frequentMatches) {
+        return base()
+          .andWhere('EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = :tenantId AND m.chat_id = c.id AND m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :fts))', { fts })
+          .getMany();
       }
-    } else {
-      const { against, likeWords } = innodbQuery(q);
-      if (against) {
-        const params: Record<string, string> = { against };
-        const likes = likeWords.map((w, i) => {
-          params[`lw${i}`] = likePattern(w);
-          return ` AND m.text LIKE :lw${i} ESCAPE '!'`;
-        });
-        qb.andWhere(
-          `c.id IN (SELECT m.chat_id FROM messages m WHERE MATCH(m.text) AGAINST (:against IN BOOLEAN MODE) AND m.tenant_id = :tenantId${likes.join('')})`,
-          params,
-        );
-        return;
-      }
+      return base()
+        .andWhere('c.id IN (SELECT m.chat_id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH :fts AND m.tenant_id = :tenantId)', { fts })
+        .getMany();
     }
-    // nothing the full-text index can look up (no word; on InnoDB only short words/stopwords)
-    qb.andWhere("EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.tenant_id = :tenantId AND m.text LIKE :mlike ESCAPE '!')", {
-      mlike: likePattern(q),
+
+    const words = searchWords(q);
+    if (!words.length) return base().andWhere(likeAll, { mlike: likePattern(q) }).getMany();
+    // every word at the start of a word of the text (PCRE with Unicode classes, case-insensitive collation)
+    const reParams: Record<string, string> = {};
+    const reCond = words.map((w, i) => {
+      reParams[`rw${i}`] = `(^|[^[:alnum:]])${w.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}`;
+      return `m.text REGEXP :rw${i}`;
     });
+    const walk = `EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = :tenantId AND m.chat_id = c.id AND ${reCond.join(' AND ')})`;
+    const { against, likeWords } = innodbQuery(q);
+    if (!against) return base().andWhere(walk, reParams).getMany();
+    // the next walkWindow chats in list order: their (last_message_at, id) bound the walk
+    const size = this.searchTuning.walkWindow;
+    const window = await this.chatsQuery(tenantId, f, size - 1, cursor).select(['c.id', 'c.lastMessageAt']).getMany();
+    const edge = window.length === size ? window[window.length - 1] : null;
+    const walked = base().andWhere(walk, reParams);
+    if (edge) walked.andWhere('(c.last_message_at > :wat OR (c.last_message_at = :wat AND c.id >= :wid))', { wat: edge.lastMessageAt, wid: edge.id });
+    const hits = await walked.getMany();
+    if (hits.length > limit || !edge) return hits;
+    const params: Record<string, string> = { against };
+    const likes = likeWords.map((w, i) => {
+      params[`lw${i}`] = likePattern(w);
+      return ` AND m.text LIKE :lw${i} ESCAPE '!'`;
+    });
+    return base()
+      .andWhere(`c.id IN (SELECT m.chat_id FROM messages m WHERE MATCH(m.text) AGAINST (:against IN BOOLEAN MODE) AND m.tenant_id = :tenantId${likes.join('')})`, params)
+      .getMany();
   }
 
   async updateChat(tenantId: string, id: string, patch: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId' | 'unreadCount'>>): Promise<void> {
