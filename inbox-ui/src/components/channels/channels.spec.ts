@@ -287,4 +287,27 @@ describe('WhatsApp Embedded Signup', () => {
       delete (window as any).FB;
     }
   });
+
+  it('a code without Meta\'s FINISH message gives up after a while instead of waiting forever', async () => {
+    vi.mocked(channelsSettingsApi.loginConfig).mockResolvedValue(waConfig);
+    let cb: ((r: FbLoginResponse) => void) | null = null;
+    (window as any).FB = { init: vi.fn(), login: (c: (r: FbLoginResponse) => void) => (cb = c) };
+    try {
+      const w = mount(WhatsAppForm, await setup());
+      await flushPromises();
+      await w.find('form').trigger('submit');
+      await flushPromises();
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      cb!({ authResponse: { code: 'AQlonely' } });
+      await flushPromises();
+      expect(w.find('[data-testid="es-waiting"]').exists()).toBe(true);
+      vi.advanceTimersByTime(10_000);
+      await flushPromises();
+      expect(w.find('[data-testid="es-failed"]').text()).toContain('did not report the business account');
+      expect(channelsSettingsApi.login).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+      delete (window as any).FB;
+    }
+  });
 });

@@ -111,6 +111,7 @@ export default {
         noNumber: 'The signup finished without a phone number: run it again and add a number, or connect one with credentials.',
         failed: 'The signup did not finish:',
         noAccount: 'Meta returned no number for this signup.',
+        noSessionInfo: 'Meta did not report the business account and number of this signup (session info). Try again.',
       },
       phoneNumberId: 'Phone number ID',
       wabaId: 'WhatsApp Business Account ID',

@@ -111,6 +111,7 @@ export default {
         noNumber: 'El registro terminó sin número de teléfono: repítelo y añade un número, o conecta uno con credenciales.',
         failed: 'El registro no terminó:',
         noAccount: 'Meta no devolvió ningún número para este registro.',
+        noSessionInfo: 'Meta no informó la cuenta comercial ni el número de este registro (información de sesión). Inténtalo de nuevo.',
       },
       phoneNumberId: 'Identificador del número de teléfono',
       wabaId: 'Identificador de la cuenta de WhatsApp Business',

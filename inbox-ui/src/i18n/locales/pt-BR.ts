@@ -111,6 +111,7 @@ export default {
         noNumber: 'O cadastro terminou sem número de telefone: repita e adicione um número, ou conecte um com credenciais.',
         failed: 'O cadastro não terminou:',
         noAccount: 'A Meta não retornou nenhum número para este cadastro.',
+        noSessionInfo: 'A Meta não informou a conta comercial e o número deste cadastro (informações da sessão). Tente de novo.',
       },
       phoneNumberId: 'Identificação do número de telefone',
       wabaId: 'Identificação da conta do WhatsApp Business',
