@@ -243,3 +243,25 @@ describe('the built inbox', () => {
     expect((await fetch(`${t.url}/api/v1/nope`)).status).toBe(404);
   });
 });
+
+describe('realtime notes and tags', () => {
+  it('sends note_created and tag_updated to the tenant\'s agents only', async () => {
+    const connect = async (token: string) => {
+      const socket = io(t.url, { auth: { token }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      const events: [string, any][] = [];
+      socket.onAny((name, e) => events.push([name, e]));
+      await new Promise((r) => socket.on('connect', r));
+      return events;
+    };
+    const [ofA, ofB] = [await connect(a.accessToken), await connect(b.accessToken)];
+    const note = (await A('POST', `/api/v1/chats/${chatIds[1]}/notes`, { text: 'Customer prefers calls after 6pm' })).body;
+    expect((await eventually(() => ofA.find(([n]) => n === 'note_created')))[1]).toEqual({ note });
+    const tag = (await A('POST', '/api/v1/tags', { name: 'callback', color: '#22c55e' })).body;
+    await eventually(() => ofA.find(([n, e]) => n === 'tag_updated' && e.tag.id === tag.id && e.tag.color === '#22c55e'));
+    await A('PATCH', `/api/v1/tags/${tag.id}`, { color: '#ef4444' });
+    expect((await eventually(() => ofA.find(([n, e]) => n === 'tag_updated' && e.tag.color === '#ef4444')))[1]).toEqual({ tag: { ...tag, color: '#ef4444' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ofB.filter(([n]) => n === 'note_created' || n === 'tag_updated')).toEqual([]);
+  });
+});

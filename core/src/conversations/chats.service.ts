@@ -114,12 +114,14 @@ export class ChatsService {
     return { data: await this.noteViews(auth.tenantId, rows), nextCursor: null };
   }
 
-  /** Adds an internal note by the caller. */
+  /** Adds an internal note by the caller; emits `note_created` to the tenant's agents. */
   async addNote(auth: AuthUser, chatId: string, text: string): Promise<NoteJson> {
     assertCan(auth.role, 'update', 'Chat');
     await this.load(auth, chatId);
     const row = await this.repo.addNote(auth.tenantId, chatId, auth.userId, text);
-    return (await this.noteViews(auth.tenantId, [row]))[0];
+    const note = (await this.noteViews(auth.tenantId, [row]))[0];
+    this.realtime.emit(auth.tenantId, 'note_created', { note });
+    return note;
   }
 
   /** Previous (and current) chats of a contact, most recent first. */
@@ -135,15 +137,18 @@ export class ChatsService {
     return { data: (await this.repo.listTags(auth.tenantId)).map(tagJson), nextCursor: null };
   }
 
-  /** @throws AppError CONFLICT when the name exists. */
+  /** Creates a tag; emits `tag_updated`. @throws AppError CONFLICT when the name exists. */
   async createTag(auth: AuthUser, input: { name: string; color?: string }): Promise<TagJson> {
     assertCan(auth.role, 'update', 'Chat');
     if (await this.repo.findTagByName(auth.tenantId, input.name)) throw new AppError('CONFLICT', 'A tag with this name exists', { name: input.name });
-    return tagJson(await this.repo.createTag(auth.tenantId, input.name, input.color ?? '#64748b'));
+    const tag = tagJson(await this.repo.createTag(auth.tenantId, input.name, input.color ?? '#64748b'));
+    this.realtime.emit(auth.tenantId, 'tag_updated', { tag });
+    return tag;
   }
 
   /**
-   * Renames or recolours a tag; chats carrying it are re-emitted (`chat_updated`) after a rename.
+   * Renames or recolours a tag (emits `tag_updated`); chats carrying it are re-emitted
+   * (`chat_updated`) after a rename.
    * @throws AppError NOT_FOUND, CONFLICT when the new name is taken.
    */
   async patchTag(auth: AuthUser, id: string, patch: { name?: string; color?: string }): Promise<TagJson> {
@@ -161,7 +166,9 @@ export class ChatsService {
         this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
       }
     }
-    return tagJson({ ...tag, ...patch });
+    const json = tagJson({ ...tag, ...patch });
+    this.realtime.emit(auth.tenantId, 'tag_updated', { tag: json });
+    return json;
   }
 
   private async noteViews(tenantId: string, rows: NoteEntity[]): Promise<NoteJson[]> {

@@ -1,7 +1,8 @@
 /**
  * socket.io on the HTTP server's port (default path). Clients authenticate with
  * `auth: {token}` (the JWT access token) and join their tenant's room; events
- * (`chat_updated`, `message_created`, `message_updated`) go to that room only.
+ * (`chat_updated`, `message_created`, `message_updated`, `note_created`, `tag_updated`) go to
+ * that room only.
  * With REDIS_URL set, the Redis adapter fans events out across instances.
  */
 import type { Server as HttpServer } from 'node:http';
@@ -12,12 +13,17 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { TokensService } from '../tenancy/tokens.service.js';
 import type { ChatJson, MessageJson } from '../conversations/conversations.json.js';
+import type { NoteJson, TagJson } from '../conversations/chats.service.js';
 
 /** The server → client event map (the inbox's typed realtime contract). */
 export interface ServerEvents {
   chat_updated: (e: { chat: ChatJson }) => void;
   message_created: (e: { message: MessageJson }) => void;
   message_updated: (e: { message: MessageJson }) => void;
+  /** An internal note was added to a chat (agents only; never sent to the customer). */
+  note_created: (e: { note: NoteJson }) => void;
+  /** A tag was created, renamed or recoloured. */
+  tag_updated: (e: { tag: TagJson }) => void;
 }
 
 const room = (tenantId: string) => `tenant:${tenantId}`;

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { chat, message } from '../test/fixtures.js';
 import { useChatsStore } from '../stores/chats.store.js';
 import { useMessagesStore } from '../stores/messages.store.js';
+import { useTagsStore } from '../stores/workspace.store.js';
 import { bind, createHandlers, type SocketLike } from './dispatcher.js';
 import { shouldNotify } from './notify.js';
 
@@ -53,6 +54,28 @@ describe('realtime dispatcher', () => {
 
     socket.emit('message_updated', { message: { ...m, status: 'read' } });
     expect(messages.byId[m.id].status).toBe('read');
+  });
+
+  it('adds other agents\' notes to loaded threads once, in time order, and applies tag changes', () => {
+    const messages = useMessagesStore();
+    const tags = useTagsStore();
+    tags.tags = [{ id: 't1', name: 'vip', color: '#64748b' }];
+    messages.thread('c1');
+    const socket = new FakeSocket();
+    bind(socket, createHandlers({ chats: useChatsStore(), messages, tags }));
+    const note = (id: string, at: string) => ({ id, chatId: 'c1', authorId: 'u2', authorName: 'Bea', text: `note ${id}`, createdAt: at });
+    socket.emit('note_created', { note: note('n2', '2026-03-01T10:00:02Z') });
+    socket.emit('note_created', { note: note('n1', '2026-03-01T10:00:01Z') });
+    socket.emit('note_created', { note: note('n2', '2026-03-01T10:00:02Z') });
+    socket.emit('note_created', { note: { ...note('n3', '2026-03-01T10:00:03Z'), chatId: 'not-loaded' } });
+    expect(messages.threads.c1.notes.map((n) => n.id)).toEqual(['n1', 'n2']);
+    expect(messages.threads['not-loaded']).toBeUndefined();
+    expect(messages.timeline('c1').filter((i) => i.kind === 'note')).toHaveLength(2);
+
+    socket.emit('tag_updated', { tag: { id: 't1', name: 'vip', color: '#a855f7' } });
+    socket.emit('tag_updated', { tag: { id: 't2', name: 'after-sales', color: '#0ea5e9' } });
+    expect(tags.tags.map((t) => [t.name, t.color])).toEqual([['after-sales', '#0ea5e9'], ['vip', '#a855f7']]);
+    expect(tags.colorOf('vip')).toBe('#a855f7');
   });
 
   it('does not ring for outbound messages or reactions', () => {

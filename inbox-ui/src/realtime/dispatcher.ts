@@ -3,13 +3,13 @@
  * bus). `bind` attaches the handlers to a socket-like emitter and refetches what may have been
  * missed whenever the connection comes back.
  */
-import type { Chat, Message } from '../api/types.js';
+import type { Chat, Message, Note, Tag } from '../api/types.js';
 import { EVENT_NAMES, type Handlers } from './events.js';
 
 export interface DispatchTargets {
   chats: { upsert(chat: Chat): void; byId: Record<string, Chat> };
-  messages: { upsert(message: Message): void };
-  tags?: { noteNames(names: string[]): void };
+  messages: { upsert(message: Message): void; upsertNote?(note: Note): void };
+  tags?: { noteNames(names: string[]): void; upsertTag?(tag: Tag): void };
   /** Called for a new inbound message (sound, desktop notification). */
   onInbound?: (message: Message, chat: Chat | undefined) => void;
   /** Chat ids not yet known locally (a message for a chat created while offline): fetch them. */
@@ -28,6 +28,8 @@ export function createHandlers(t: DispatchTargets): Handlers {
       if (message.direction === 'in' && message.type !== 'reaction') t.onInbound?.(message, t.chats.byId[message.chatId]);
     },
     message_updated: ({ message }) => t.messages.upsert(message),
+    note_created: ({ note }) => t.messages.upsertNote?.(note),
+    tag_updated: ({ tag }) => t.tags?.upsertTag?.(tag),
   };
 }
 

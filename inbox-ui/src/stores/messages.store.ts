@@ -104,9 +104,15 @@ export const useMessagesStore = defineStore('messages', () => {
 
   async function addNote(chatId: string, text: string): Promise<Note> {
     const note = await chatsApi.addNote(chatId, text);
-    const t = thread(chatId);
-    if (!t.notes.some((n) => n.id === note.id)) t.notes.push(note);
+    upsertNote(note);
     return note;
+  }
+
+  /** A note from the API or a realtime `note_created` (once per id, kept in time order); ignored for threads not loaded. */
+  function upsertNote(note: Note): void {
+    const t = threads.value[note.chatId];
+    if (!t || t.notes.some((n) => n.id === note.id)) return;
+    t.notes = [...t.notes, note].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   }
 
   /** Messages and notes in time order; reactions are not rows (they show on their targets). */
@@ -146,5 +152,5 @@ export const useMessagesStore = defineStore('messages', () => {
     threads.value = {};
   }
 
-  return { byId, threads, thread, upsert, loadLatest, loadOlder, send, retry, addNote, timeline, reactionsOf, quoted, reset };
+  return { byId, threads, thread, upsert, upsertNote, loadLatest, loadOlder, send, retry, addNote, timeline, reactionsOf, quoted, reset };
 });

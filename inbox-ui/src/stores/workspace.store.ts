@@ -40,13 +40,17 @@ export const useTagsStore = defineStore('tags', () => {
 
   async function create(name: string, color?: string): Promise<Tag> {
     const tag = await tagsApi.create(name, color);
-    tags.value = [...tags.value, tag].sort((a, b) => a.name.localeCompare(b.name));
+    upsertTag(tag);
     return tag;
   }
 
   async function recolor(id: string, color: string): Promise<void> {
-    const tag = await tagsApi.patch(id, { color });
-    tags.value = tags.value.map((t) => (t.id === id ? tag : t));
+    upsertTag(await tagsApi.patch(id, { color }));
+  }
+
+  /** A tag created, renamed or recoloured (by this agent or, through realtime `tag_updated`, another). */
+  function upsertTag(tag: Tag): void {
+    tags.value = [...tags.value.filter((t) => t.id !== tag.id), tag].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Learns names seen on chats (created on the fly by PATCH) without a reload. */
@@ -55,5 +59,5 @@ export const useTagsStore = defineStore('tags', () => {
     if (missing.length) void load();
   }
 
-  return { tags, byName, colorOf, load, create, recolor, noteNames };
+  return { tags, byName, colorOf, load, create, recolor, noteNames, upsertTag };
 });
