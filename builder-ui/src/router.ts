@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
 import { useAuthStore } from './stores/auth.store.js';
+import { loadIsland } from './canvas/load.js';
 
 export function createAppRouter(): Router {
   const router = createRouter({
@@ -8,7 +9,10 @@ export function createAppRouter(): Router {
       { path: '/', redirect: { name: 'flows' } },
       { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue'), meta: { public: true } },
       { path: '/flows', name: 'flows', component: () => import('./pages/FlowList.vue') },
-      { path: '/flows/:id', name: 'flow', component: () => import('./pages/Editor.vue') },
+      { path: '/flows/:id', name: 'flow', component: () => {
+        void loadIsland().catch(() => undefined); // the canvas chunk downloads alongside the page's
+        return import('./pages/Editor.vue');
+      } },
       { path: '/:rest(.*)*', redirect: { name: 'flows' } },
     ],
   });

@@ -8,13 +8,14 @@
 import { StrictMode, memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
-  Background, BackgroundVariant, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow,
+  Background, BackgroundVariant, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, getViewportForBounds, useNodesInitialized, useReactFlow, useStore,
   type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { FlowEdge, FlowNode, NodeStats, NodeType, ValidationError } from '../api/types.js';
 import { summarize } from './summary.js';
 import { NODE_DRAG_TYPE } from './constants.js';
+import { mark } from './load.js';
 
 export interface CanvasSnapshot {
   nodes: FlowNode[];
@@ -54,6 +55,35 @@ export interface CanvasBridge {
 }
 
 const NODE_WIDTH = 240;
+/** A card's usual height before it is measured (for the first view, fitted before any measuring). */
+const NODE_HEIGHT_GUESS = 110;
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 2;
+const FIT_PADDING = 0.15;
+/**
+ * Below this zoom cards are drawn as plain coloured boxes (text and handles hidden, no shadows or
+ * gradients, no dot grid): text there is under 4 px and unreadable, and drawing it is most of
+ * the cost of showing and panning a large flow. Zooming in brings the details back.
+ */
+export const FAR_ZOOM = 0.3;
+const isFar = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
+
+/**
+ * The view that fits every node, from positions and guessed sizes, so the first render already
+ * shows the fitted view: rendering at the default view first would mount every node, unmount
+ * the ones outside it once measured (`onlyRenderVisibleElements`) and mount them again on fit.
+ */
+function guessFit(nodes: FlowNode[], size: { width: number; height: number }): { x: number; y: number; zoom: number } {
+  if (!nodes.length || !size.width || !size.height) return { x: 0, y: 0, zoom: 1 };
+  let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+  for (const n of nodes) {
+    x1 = Math.min(x1, n.position.x);
+    y1 = Math.min(y1, n.position.y);
+    x2 = Math.max(x2, n.position.x + NODE_WIDTH);
+    y2 = Math.max(y2, n.position.y + NODE_HEIGHT_GUESS);
+  }
+  return getViewportForBounds({ x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, size.width, size.height, MIN_ZOOM, MAX_ZOOM, FIT_PADDING);
+}
 
 type NodeData = {
   node: FlowNode;
@@ -115,12 +145,23 @@ const ParleyNode = memo(function ParleyNode({ data, selected }: NodeProps<RFNode
       ) : null}
     </div>
   );
-});
+},
+// React Flow passes the position and measured size too: a card only depends on its data and
+// selection, so moves, drags and measuring do not re-render cards (and their handles)
+(a, b) => a.data === b.data && a.selected === b.selected);
 
 const nodeTypes = { parley: ParleyNode };
 
-function Canvas({ bridge }: { bridge: CanvasBridge }) {
+function Canvas({ bridge, size }: { bridge: CanvasBridge; size: { width: number; height: number } }) {
   const snap = useSyncExternalStore(bridge.subscribe, bridge.getSnapshot);
+  const [initialViewport] = useState(() => guessFit(snap.nodes, size));
+  // while the view pans or zooms, nodes and edges take no pointer events (no hit testing of
+  // hundreds of SVG paths per pointer move) and the viewport is its own compositing layer
+  const [moving, setMoving] = useState(false);
+  // (programmatic moves such as fitView have no event: no class toggling for those)
+  const onMoveStart = useCallback((e: unknown) => e && setMoving(true), []);
+  const onMoveEnd = useCallback(() => setMoving(false), []);
+  const far = useStore(isFar);
   const snapRef = useRef(snap);
   snapRef.current = snap;
   const flow = useReactFlow();
@@ -265,9 +306,11 @@ function Canvas({ bridge }: { bridge: CanvasBridge }) {
   // fit once every node has been measured, then say the canvas is interactive
   useEffect(() => {
     if (ready || (!initialized && snap.nodes.length)) return;
-    if (snap.nodes.length) void flow.fitView({ padding: 0.15 });
+    mark('nodes-measured');
+    if (snap.nodes.length) void flow.fitView({ padding: FIT_PADDING });
     requestAnimationFrame(() => {
       setReady(true);
+      mark('canvas-ready');
       // for bench/builder: when the fitted canvas was first interactive (ms since navigation)
       (window as { __parleyCanvasReadyAt?: number }).__parleyCanvasReadyAt = performance.now();
     });
@@ -284,7 +327,7 @@ function Canvas({ bridge }: { bridge: CanvasBridge }) {
 
   const large = snap.nodes.length > 300;
   return (
-    <div className="canvas-host" data-ready={ready ? 'true' : 'false'} data-node-count={snap.nodes.length} onDragOver={onDragOver} onDrop={onDrop} dir="ltr">
+    <div className={`canvas-host${moving ? ' is-moving' : ''}${far ? ' is-far' : ''}`} data-ready={ready ? 'true' : 'false'} data-node-count={snap.nodes.length} onDragOver={onDragOver} onDrop={onDrop} dir="ltr">
       <ReactFlow<RFNode, Edge>
         nodes={rfNodes}
         edges={rfEdges}
@@ -299,14 +342,17 @@ function Canvas({ bridge }: { bridge: CanvasBridge }) {
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-        minZoom={0.05}
-        maxZoom={2}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
+        defaultViewport={initialViewport}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         onlyRenderVisibleElements={large}
         defaultEdgeOptions={{ type: 'default' }}
         proOptions={{ hideAttribution: true }}
         elevateEdgesOnSelect
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        {!far && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
         <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => `var(--cat-${(n.data as NodeData).def?.category ?? 'plugin'}, #94a3b8)`} ariaLabel="minimap" />
       </ReactFlow>
     </div>
@@ -316,10 +362,11 @@ function Canvas({ bridge }: { bridge: CanvasBridge }) {
 /** Mounts the canvas into `el`; returns the unmount function. */
 export function mountCanvas(el: HTMLElement, bridge: CanvasBridge): () => void {
   const root = createRoot(el);
+  const size = { width: el.clientWidth, height: el.clientHeight };
   root.render(
     <StrictMode>
       <ReactFlowProvider>
-        <Canvas bridge={bridge} />
+        <Canvas bridge={bridge} size={size} />
       </ReactFlowProvider>
     </StrictMode>,
   );
