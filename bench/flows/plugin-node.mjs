@@ -9,10 +9,13 @@
  * - per execution, sequential (p50 / p99): the same node run in the host (the old way, a
  *   baseline), in the sandbox, a `code.javascript` body of the same work (SandboxPool.run), and a
  *   plugin node making one `ctx.http` call to a local server (host round trip + HTTP);
- * - throughput: sandboxed executions/s with `--concurrency` in flight on `--workers` workers.
- * No database: the engine's step commit (see bench/flows/run.mjs) comes on top of these.
+ * - throughput: sandboxed executions/s with `--concurrency` in flight on `--workers` workers;
+ * - in the engine (`--db sqlite|mysql`, as bench/flows/run.mjs): steps/s of simulated runs of a
+ *   trigger + 20 plugin nodes (the bench plugin loaded through PARLEY_PLUGINS), next to 20
+ *   `code.javascript` nodes; each step commits its run row and log row.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +24,16 @@ import { parseArgs } from 'node:util';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = (p) => pathToFileURL(join(ROOT, 'core/dist/core/src', p)).href;
-const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '400' }, concurrency: { type: 'string', default: '8' }, workers: { type: 'string', default: '2' } } });
+const { values: opt } = parseArgs({
+  options: {
+    n: { type: 'string', default: '400' },
+    concurrency: { type: 'string', default: '8' },
+    workers: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '50' },
+    db: { type: 'string', default: 'sqlite' },
+    'mysql-url': { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
+  },
+});
 const N = Number(opt.n);
 
 const { bundlePluginNodes } = await import(dist('sandbox/plugin-bundle.js'));
@@ -51,9 +63,13 @@ export const fetchOne = defineNode({
 });
 export default definePlugin({ id: 'bench', setup(host) { host.registerNode(echo); host.registerNode(fetchOne); } });
 `;
+// a package like an installed plugin (resolves @parley/sdk), loadable through PARLEY_PLUGINS
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-plugin-'));
 mkdirSync(join(dir, 'src'));
 writeFileSync(join(dir, 'src/index.js'), SOURCE);
+writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'parley-bench-plugin', version: '1.0.0', type: 'module', main: 'src/index.js', parley: { apiVersion: 1, capabilities: ['node:bench.echo', 'node:bench.fetch'], permissions: [] } }));
+mkdirSync(join(dir, 'node_modules/@parley'), { recursive: true });
+symlinkSync(join(ROOT, 'sdk'), join(dir, 'node_modules/@parley/sdk'));
 
 let t0 = performance.now();
 const sheets = await bundlePluginNodes('sheets', join(ROOT, 'plugins/sheets/dist/index.js'));
@@ -119,3 +135,54 @@ console.log(`throughput: ${Math.round(done / secs)} sandboxed executions/s (${C}
 
 await pool.close();
 await new Promise((r) => server.close(r));
+
+// in the engine: each step also commits the run row and the step log
+const { createParleyApp } = await import(dist('app.factory.js'));
+const { FlowEngine } = await import(dist('flows/engine.js'));
+const { RunsRepository } = await import(dist('flows/runs.repository.js'));
+const { SandboxService } = await import(dist('sandbox/sandbox.service.js'));
+let dbUrl = `sqlite:${join(dir, 'bench.sqlite')}`;
+let dropDb = async () => {};
+if (opt.db === 'mysql') {
+  const mysql = (await import('mysql2/promise')).default;
+  const name = `parley_bench_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection(opt['mysql-url']);
+  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  dbUrl = `${opt['mysql-url'].replace(/\/$/, '')}/${name}`;
+  dropDb = async () => {
+    const c = await mysql.createConnection(opt['mysql-url']);
+    await c.query(`DROP DATABASE ${name}`);
+    await c.end();
+  };
+}
+const parley = await createParleyApp({ PORT: '0', DATABASE_URL: dbUrl, DATA_DIR: dir, LOG_LEVEL: 'silent', PARLEY_PLUGINS: join(dir, 'src/index.js'), SANDBOX_WORKERS: opt.workers });
+const engine = parley.app.get(FlowEngine);
+const runs = parley.app.get(RunsRepository);
+await parley.app.get(SandboxService).run('return 1', { vars: {}, contact: null, message: null }); // start a worker
+const node = (id, type, config = {}) => ({ id, type, position: { x: 0, y: 0 }, config });
+const chain = (nodes) => ({ nodes, edges: nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: nodes[i].id, sourceHandle: 'out', target: n.id })) });
+async function stepsPerSecond(label, graph, total) {
+  let steps = 0;
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next++ < total) {
+        const run = engine.newRun({ tenantId: 'bench', flowId: 'bench', versionId: null, mode: 'simulation', chatId: null, contactId: null, channelId: null, node: graph.nodes[0], messageId: null, graph, simContact: { name: 'Ana' } });
+        await runs.insert(run);
+        const done = await engine.advance(run, graph, { id: null, type: 'text', text: 'bench' }, false);
+        if (done.status !== 'completed') throw new Error(`${label}: run ${done.status} ${JSON.stringify(done.error)}`);
+        steps += done.steps;
+      }
+    }),
+  );
+  const s = (performance.now() - t) / 1000;
+  console.log(`${label.padEnd(44)} ${Math.round(steps / s)} steps/s (${steps} steps, ${(s * 1000 / steps).toFixed(2)} ms per step of wall time, ${C} runs in flight)`);
+}
+console.log(`in the engine (${opt.db}, ${opt.workers} workers):`);
+await stepsPerSecond('trigger + 20 plugin nodes (bench.echo)', chain([node('t', 'trigger.message'), ...Array.from({ length: 20 }, (_, i) => node(`p${i}`, 'bench.echo'))]), Number(opt.runs));
+await stepsPerSecond('trigger + 20 code.javascript nodes', chain([node('t', 'trigger.message'), ...Array.from({ length: 20 }, (_, i) => node(`c${i}`, 'code.javascript', { code: 'return (vars.i ?? 0) + 1', resultVariable: 'i' }))]), Number(opt.runs));
+await parley.close();
+await dropDb();
+rmSync(dir, { recursive: true, force: true });

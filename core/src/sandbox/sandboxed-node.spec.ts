@@ -232,6 +232,17 @@ describe('plugin nodes in the sandbox', () => {
     await expect(loadPlugins({ registry: new PluginRegistry(), setting: () => undefined, logger }, [], root)).rejects.toThrow(/Plugin fsy: its node code cannot be bundled for the sandbox.*node:fs/);
   });
 
+  it('a bundle that fails to load in the sandbox fails the node with a clear error', async () => {
+    const root = pluginsRoot();
+    writePlugin(root, 'picky', { apiVersion: 1, capabilities: ['node:picky.x'] }, `import { defineNode } from '@parley/sdk';
+if (typeof process === 'undefined') throw new Error('needs Node');
+export default { id: 'picky', setup(host) { host.registerNode(defineNode({ type: 'picky.x', version: 1, label: 'x', category: 'data', description: '', configSchema: { type: 'object' }, outputs: ['out'], execute: () => ({ output: 'out' }) })); } };`);
+    const registry = new PluginRegistry();
+    await loadPlugins({ registry, setting: () => undefined, logger }, [], root);
+    const def = new NodeRegistry(registry, undefined, sandbox).get('picky.x')!;
+    expect(await attack('', 'picky.x', def)).toEqual({ output: 'error', vars: { lastError: { code: 'SANDBOX_SCRIPT_ERROR', message: 'picky.x: Error: the node bundle failed to load: Error: needs Node' } } });
+  });
+
   it('plugin nodes cannot be triggers', async () => {
     const root = pluginsRoot();
     writePlugin(root, 'trig', { apiVersion: 1, capabilities: ['node:trig.start'] }, `export default { id: 'trig', setup(host) { host.registerNode({ type: 'trig.start', version: 1, label: 'x', category: 'trigger', description: '', configSchema: { type: 'object' }, outputs: ['out'], trigger: true, matches: () => true, execute: () => ({ output: 'out' }) }); } };`);

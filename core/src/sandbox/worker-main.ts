@@ -131,7 +131,8 @@ export function workerMain(ivmPath: string, memoryLimitMb: number): void {
   globalThis.__out = undefined;
   const done = (r) => { try { globalThis.__out = '{"ok":' + ser(r, MAX) + ',"logs":[' + logs.join(',') + ']}'; } catch (e) { globalThis.__out = fail(e); } };
   const failed = (e) => { globalThis.__out = fail(e); };
-  globalThis.__parleyCalls = () => (calls.length ? '[' + calls.splice(0).join(',') + ']' : '');
+  // 'O' + the result once settled, else 'C' + the queued host calls ('' when none)
+  globalThis.__parleyPoll = () => (globalThis.__out !== undefined ? 'O' + globalThis.__out : 'C' + (calls.length ? '[' + calls.splice(0).join(',') + ']' : ''));
   globalThis.__parleyResolve = (id, res) => {
     const w = waiting.get(id); if (!w) return; waiting.delete(id);
     const r = parse(res);
@@ -139,6 +140,7 @@ export function workerMain(ivmPath: string, memoryLimitMb: number): void {
   };
   globalThis.__parleyStart = () => {
     try {
+      if (globalThis.__parleyLoadError !== undefined) { const e = globalThis.__parleyLoadError; throw new Error('the node bundle failed to load: ' + (e && e.name ? e.name + ': ' : '') + Str(e && e.message !== undefined ? e.message : e)); }
       const mod = globalThis.__parleyPlugin;
       const plugin = mod && (mod.default || mod);
       if (!plugin || typeof plugin.setup !== 'function') throw new TypeError('the node bundle does not default-export a definePlugin(...) value');
@@ -235,30 +237,23 @@ export function workerMain(ivmPath: string, memoryLimitMb: number): void {
       if (code === undefined) return { error: 'Error', message: 'the node bundle is not loaded in this worker' };
       ctx = await iso.createContext();
       await ctx.global.set('__input', job.input);
-      let prelude, bundle, start;
+      // one script per bundle: the prelude, the bundle (its load errors kept for the start), the start
+      let script, poll;
       try {
-        prelude = await compiled(iso, 'parley:node-prelude', nodePrelude);
-        bundle = await compiled(iso, `plugin:${job.bundleId}`, code);
-        start = await compiled(iso, 'parley:node-start', '__parleyStart(); undefined;');
+        script = await compiled(iso, `plugin:${job.bundleId}`, `${nodePrelude}\ntry {\n${code}\n} catch (e) { globalThis.__parleyLoadError = e; }\n__parleyStart(); undefined;`);
+        poll = await compiled(iso, 'parley:node-poll', '__parleyPoll()');
       } catch (e: any) {
-        return { error: 'SyntaxError', message: String(e?.message ?? e).slice(0, 500) };
+        return { error: 'SyntaxError', message: `the node bundle does not compile: ${String(e?.message ?? e).slice(0, 500)}` };
       }
-      await enter((timeout) => prelude.run(ctx, { timeout }));
-      try {
-        await enter((timeout) => bundle.run(ctx, { timeout }));
-      } catch (e: any) {
-        const c = classify(e, iso);
-        return c.error ? { error: 'Error', message: `the node bundle failed to load: ${c.message}` } : c;
-      }
-      await enter((timeout) => start.run(ctx, { timeout }));
-      const resolveRef = await ctx.global.get('__parleyResolve', { reference: true });
+      await enter((timeout) => script.run(ctx, { timeout }));
+      let resolveRef: any = null;
       const outstanding = new Set<number>();
       let calls = 0;
       for (;;) {
-        const out = await enter((timeout) => ctx.eval('globalThis.__out', { timeout, copy: true }));
-        if (typeof out === 'string') return { raw: out };
-        const pending = await enter((timeout) => ctx.eval('__parleyCalls()', { timeout, copy: true }));
-        if (typeof pending !== 'string') return { fail: 'RESULT_INVALID', message: 'host calls were tampered with' };
+        const polled = await enter((timeout) => poll.run(ctx, { timeout, copy: true }));
+        if (typeof polled !== 'string') return { fail: 'RESULT_INVALID', message: 'the sandbox state was tampered with' };
+        if (polled[0] === 'O') return { raw: polled.slice(1) };
+        const pending = polled.slice(1);
         if (pending) {
           for (const c of JSON.parse(pending) as { id: number; op: string; args: string }[]) {
             if (++calls > job.maxCalls) {
@@ -272,6 +267,8 @@ export function workerMain(ivmPath: string, memoryLimitMb: number): void {
         if (!outstanding.size && !replies.length) return { fail: 'UNSETTLED' };
         const r = await nextReply();
         outstanding.delete(r.reply);
+        // reading a property never runs accessors of the isolate (isolated-vm's default)
+        resolveRef ??= await ctx.global.get('__parleyResolve', { reference: true });
         await enter((timeout) => resolveRef.apply(undefined, [r.reply, r.res], { timeout }));
       }
     } catch (e: any) {
