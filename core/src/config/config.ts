@@ -48,6 +48,8 @@ const envSchema = z.object({
   FLOW_HTTP_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
   /** Flow `http.request` and plugin HTTP: time limit per request, ms. */
   FLOW_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Most nodes a flow's draft may have (saving more answers 422 FLOW_TOO_LARGE); edges: 4 per node. */
+  FLOW_MAX_NODES: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Sandbox: memory limit per isolate (MB), time limit per run (ms), worker processes. */
   SANDBOX_MEMORY_MB: z.coerce.number().int().min(8).default(32),
   SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(10).default(1000),
@@ -78,6 +80,8 @@ export interface AppConfig {
   /** Outbound HTTP of flows and plugin nodes: host allow-list, private addresses, timeout. */
   flowHttp: { allowHosts: string[]; allowPrivate: boolean; timeoutMs: number };
   sandbox: { memoryMb: number; timeoutMs: number; workers: number };
+  /** Most nodes in a flow draft (`FLOW_MAX_NODES`). */
+  flowMaxNodes: number;
 }
 
 /** Thrown when the environment is invalid; the message lists every problem. */
@@ -140,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.FLOW_HTTP_TIMEOUT_MS,
     },
     sandbox: { memoryMb: e.SANDBOX_MEMORY_MB, timeoutMs: e.SANDBOX_TIMEOUT_MS, workers: e.SANDBOX_WORKERS },
+    flowMaxNodes: e.FLOW_MAX_NODES,
   };
 }
 

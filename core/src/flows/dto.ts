@@ -4,6 +4,8 @@ import { graphSchema } from './flow.types.js';
 const name = z.string().trim().min(1).max(200);
 export const createFlowSchema = z.object({ name, draft: graphSchema.default({ nodes: [], edges: [] }) }).strict();
 export const draftBodySchema = z.object({ draft: graphSchema }).strict();
+/** `PUT /flows/:id/draft`: `revision` (optional) is the `draftRevision` the edit is based on. */
+export const saveDraftSchema = z.object({ draft: graphSchema, revision: z.number().int().min(0).optional() }).strict();
 export const patchFlowSchema = z.object({ name: name.optional(), enabled: z.boolean().optional() }).strict();
 export const publishSchema = z.object({ note: z.string().trim().max(500).optional() }).strict();
 export const rollbackSchema = z.object({ version: z.number().int().min(1) }).strict();

@@ -19,9 +19,14 @@ export const edgeSchema = z.object({
   target: z.string().min(1).max(100),
 });
 
+/**
+ * A graph as the API takes it. The hard caps here only bound request parsing; the configured
+ * limit (`FLOW_MAX_NODES`, default 1,000 nodes and 4 edges per node) is checked by the flows
+ * service (422 FLOW_TOO_LARGE).
+ */
 export const graphSchema = z.object({
-  nodes: z.array(nodeSchema).max(500),
-  edges: z.array(edgeSchema).max(2000),
+  nodes: z.array(nodeSchema).max(10_000),
+  edges: z.array(edgeSchema).max(40_000),
 });
 
 export type FlowNode = z.infer<typeof nodeSchema>;
@@ -49,6 +54,8 @@ export interface FlowJson {
   name: string;
   enabled: boolean;
   draft: FlowGraph;
+  /** Counts the saves of the draft; send it back with `PUT /flows/:id/draft` to detect edit conflicts. */
+  draftRevision: number;
   /** Number of the version that runs (null until published). */
   publishedVersion: number | null;
   /** Highest version number published so far (0 when never). */

@@ -5,7 +5,7 @@ import { parsePageQuery, type Page } from '../http/pagination.js';
 import { parseInput, zodSchema } from '../http/validation.js';
 import { Auth, AuthGuard } from '../tenancy/auth.guard.js';
 import type { AuthUser } from '../tenancy/auth.types.js';
-import { createFlowSchema, draftBodySchema, importSchema, patchFlowSchema, publishSchema, rollbackSchema, simulateSchema } from './dto.js';
+import { createFlowSchema, draftBodySchema, importSchema, patchFlowSchema, publishSchema, rollbackSchema, saveDraftSchema, simulateSchema } from './dto.js';
 import type { FlowExport, FlowJson, FlowValidationError, FlowVersionJson, SimulationJson } from './flow.types.js';
 import { FlowsService } from './flows.service.js';
 import { z } from 'zod';
@@ -16,8 +16,8 @@ import type { FlowStats } from './stats.js';
 /**
  * Flows API (issue 4). Owner/admin manage flows, agents read them. Another tenant's flow
  * answers 404. Errors: 400 VALIDATION_FAILED, 403 FORBIDDEN, 404 NOT_FOUND, 409
- * FLOW_RUN_NOT_WAITING, 422 FLOW_INVALID (`details.errors: [{nodeId, code, message}]`) and
- * FLOW_NOT_PUBLISHED.
+ * FLOW_RUN_NOT_WAITING and DRAFT_CONFLICT, 422 FLOW_INVALID (`details.errors: [{nodeId, code, message}]`),
+ * FLOW_NOT_PUBLISHED and FLOW_TOO_LARGE.
  */
 @ApiTags('flows')
 @ApiBearerAuth()
@@ -62,11 +62,17 @@ export class FlowsController {
     return this.flows.get(auth, id);
   }
 
-  /** Replaces the draft (`{draft}`); it may be invalid. */
+  /**
+   * Replaces the draft (`{draft, revision?}`); it may be invalid. `revision`: the flow's
+   * `draftRevision` the edit is based on → 409 DRAFT_CONFLICT when the draft was saved since
+   * (`details.revision` is the stored one); without it the last save wins. The answer carries
+   * the new `draftRevision`. 422 FLOW_TOO_LARGE past `FLOW_MAX_NODES`.
+   */
   @Put(':id/draft')
-  @ApiBody({ schema: zodSchema(draftBodySchema) })
+  @ApiBody({ schema: zodSchema(saveDraftSchema) })
   saveDraft(@Auth() auth: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<FlowJson> {
-    return this.flows.saveDraft(auth, id, parseInput(draftBodySchema, body).draft);
+    const { draft, revision } = parseInput(saveDraftSchema, body);
+    return this.flows.saveDraft(auth, id, draft, revision);
   }
 
   /** `{enabled?, name?}`; enabling needs a published version (422 FLOW_NOT_PUBLISHED). */

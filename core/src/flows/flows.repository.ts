@@ -13,6 +13,8 @@ export interface FlowRow {
   name: string;
   enabled: boolean;
   draft: FlowGraph;
+  /** Counts the saves of the draft (edit-conflict detection). */
+  draftRevision: number;
   latestVersion: number;
   publishedVersionId: string | null;
   priority: number;
@@ -32,6 +34,7 @@ export interface VersionRow {
 }
 
 const FLOW_COLS = 'id, tenant_id, name, enabled, draft_json, published_version, published_version_id, priority, created_at, updated_at';
+const FLOW_SELECT = `${FLOW_COLS}, draft_revision`;
 
 const toFlow = (r: any): FlowRow => ({
   id: r.id,
@@ -39,6 +42,7 @@ const toFlow = (r: any): FlowRow => ({
   name: r.name,
   enabled: Number(r.enabled) === 1,
   draft: JSON.parse(r.draft_json),
+  draftRevision: Number(r.draft_revision ?? 0),
   latestVersion: Number(r.published_version),
   publishedVersionId: r.published_version_id ?? null,
   priority: Number(r.priority),
@@ -63,7 +67,7 @@ export class FlowsRepository {
 
   async create(tenantId: string, name: string, draft: FlowGraph): Promise<FlowRow> {
     const now = Date.now();
-    const row: FlowRow = { id: newId(), tenantId, name, enabled: false, draft, latestVersion: 0, publishedVersionId: null, priority: 0, createdAt: now, updatedAt: now };
+    const row: FlowRow = { id: newId(), tenantId, name, enabled: false, draft, draftRevision: 0, latestVersion: 0, publishedVersionId: null, priority: 0, createdAt: now, updatedAt: now };
     await this.db.transaction((m) =>
       m.query(`INSERT INTO flows (${FLOW_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)`, [row.id, tenantId, name, 0, JSON.stringify(draft), 0, null, 0, now, now]),
     );
@@ -71,20 +75,20 @@ export class FlowsRepository {
   }
 
   async get(tenantId: string, id: string): Promise<FlowRow | null> {
-    const rows = await this.db.manager.query(`SELECT ${FLOW_COLS} FROM flows WHERE tenant_id = ? AND id = ?`, [tenantId, id]);
+    const rows = await this.db.manager.query(`SELECT ${FLOW_SELECT} FROM flows WHERE tenant_id = ? AND id = ?`, [tenantId, id]);
     return rows.length ? toFlow(rows[0]) : null;
   }
 
   /** A flow by id in any tenant (public flow webhooks carry only the flow id). */
   async byIdAnyTenant(id: string): Promise<FlowRow | null> {
-    const rows = await this.db.manager.query(`SELECT ${FLOW_COLS} FROM flows WHERE id = ?`, [id]);
+    const rows = await this.db.manager.query(`SELECT ${FLOW_SELECT} FROM flows WHERE id = ?`, [id]);
     return rows.length ? toFlow(rows[0]) : null;
   }
 
   /** Flows newest first, `limit + 1` rows; `cursor` is the last id seen. Automations' flows (kind `automation`) are not listed. */
   async list(tenantId: string, limit: number, cursor: string | null): Promise<FlowRow[]> {
     const rows = await this.db.manager.query(
-      `SELECT ${FLOW_COLS} FROM flows WHERE tenant_id = ? AND kind = 'flow'${cursor ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ${Number(limit) + 1}`,
+      `SELECT ${FLOW_SELECT} FROM flows WHERE tenant_id = ? AND kind = 'flow'${cursor ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ${Number(limit) + 1}`,
       cursor ? [tenantId, cursor] : [tenantId],
     );
     return rows.map(toFlow);
@@ -95,9 +99,28 @@ export class FlowsRepository {
     const params: unknown[] = [Date.now()];
     if (patch.name !== undefined) sets.push('name = ?') && params.push(patch.name);
     if (patch.enabled !== undefined) sets.push('enabled = ?') && params.push(patch.enabled ? 1 : 0);
-    if (patch.draft !== undefined) sets.push('draft_json = ?') && params.push(JSON.stringify(patch.draft));
+    if (patch.draft !== undefined) sets.push('draft_json = ?', 'draft_revision = draft_revision + 1') && params.push(JSON.stringify(patch.draft));
     if (patch.publishedVersionId !== undefined) sets.push('published_version_id = ?') && params.push(patch.publishedVersionId);
     await this.db.transaction((m) => m.query(`UPDATE flows SET ${sets.join(', ')} WHERE tenant_id = ? AND id = ?`, [...params, tenantId, id]));
+  }
+
+  /**
+   * Replaces the draft and counts the save, only while the stored revision is `base` (any
+   * revision when `base` is null: last write wins). One conditional UPDATE, so two concurrent
+   * saves from the same revision cannot both succeed. Returns the new revision, or null when the
+   * stored revision differs (or the flow is gone).
+   */
+  async saveDraft(tenantId: string, id: string, draft: FlowGraph, base: number | null): Promise<number | null> {
+    return this.db.transaction(async (m) => {
+      const changed = await this.db.execute(
+        m,
+        `UPDATE flows SET draft_json = ?, draft_revision = draft_revision + 1, updated_at = ? WHERE tenant_id = ? AND id = ?${base === null ? '' : ' AND draft_revision = ?'}`,
+        base === null ? [JSON.stringify(draft), Date.now(), tenantId, id] : [JSON.stringify(draft), Date.now(), tenantId, id, base],
+      );
+      if (!changed) return null;
+      const rows = await m.query('SELECT draft_revision FROM flows WHERE tenant_id = ? AND id = ?', [tenantId, id]);
+      return Number(rows[0].draft_revision);
+    });
   }
 
   /** Publishes `graph` as the next version number and makes it the running one. */
@@ -136,7 +159,7 @@ export class FlowsRepository {
   /** Enabled flows of a tenant with a published version, in priority then creation order. */
   async runnable(tenantId: string): Promise<FlowRow[]> {
     const rows = await this.db.manager.query(
-      `SELECT ${FLOW_COLS} FROM flows WHERE tenant_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY priority DESC, id ASC`,
+      `SELECT ${FLOW_SELECT} FROM flows WHERE tenant_id = ? AND enabled = 1 AND published_version_id IS NOT NULL ORDER BY priority DESC, id ASC`,
       [tenantId],
     );
     return rows.map(toFlow);

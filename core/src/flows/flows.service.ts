@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NodeDescriptor } from '@parley/sdk';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { notFound } from '../http/app-error.js';
 import { toPage, type Page } from '../http/pagination.js';
 import { assertCan } from '../tenancy/abilities.js';
@@ -19,12 +20,23 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Flow definitions: drafts, validation, versions, enable/disable, import/export, simulation. */
 @Injectable()
 export class FlowsService {
+  /** Most nodes in a draft (`FLOW_MAX_NODES`); edges: 4 per node. */
+  private readonly maxNodes: number;
+
   constructor(
     private readonly repo: FlowsRepository,
     private readonly runs: RunsRepository,
     private readonly registry: NodeRegistry,
     private readonly engine: FlowEngine,
-  ) {}
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.maxNodes = config?.flowMaxNodes ?? 1000;
+  }
+
+  /** @throws AppError FLOW_TOO_LARGE (422) past `FLOW_MAX_NODES` nodes or 4 edges per node. */
+  private checkSize(draft: FlowGraph): void {
+    if (draft.nodes.length > this.maxNodes || draft.edges.length > this.maxNodes * 4) throw FlowErrors.tooLarge(draft.nodes.length, draft.edges.length, this.maxNodes);
+  }
 
   nodeTypes(auth: AuthUser): { data: NodeDescriptor[] } {
     assertCan(auth.role, 'read', 'Flow');
@@ -40,6 +52,7 @@ export class FlowsService {
   /** New flows are disabled; an invalid draft may be saved. */
   async create(auth: AuthUser, name: string, draft: FlowGraph): Promise<FlowJson> {
     assertCan(auth.role, 'create', 'Flow');
+    this.checkSize(draft);
     return this.json(await this.repo.create(auth.tenantId, name, draft));
   }
 
@@ -56,10 +69,21 @@ export class FlowsService {
     return this.json(await this.load(auth, id));
   }
 
-  async saveDraft(auth: AuthUser, id: string, draft: FlowGraph): Promise<FlowJson> {
+  /**
+   * Replaces the draft. With `revision` (the `draftRevision` the edit started from) the save
+   * happens only if nobody saved the draft since; without it the last save wins (older clients).
+   * @throws AppError DRAFT_CONFLICT (409, `details.revision` = the stored one), FLOW_TOO_LARGE (422), NOT_FOUND.
+   */
+  async saveDraft(auth: AuthUser, id: string, draft: FlowGraph, revision?: number): Promise<FlowJson> {
     assertCan(auth.role, 'update', 'Flow');
-    await this.load(auth, id);
-    await this.repo.update(auth.tenantId, id, { draft });
+    this.checkSize(draft);
+    const flow = await this.load(auth, id);
+    if (revision !== undefined && revision !== flow.draftRevision) throw FlowErrors.draftConflict(id, flow.draftRevision, revision);
+    const saved = await this.repo.saveDraft(auth.tenantId, id, draft, revision ?? null);
+    if (saved === null) {
+      const now = await this.load(auth, id); // saved by someone else between the read and the write
+      throw FlowErrors.draftConflict(id, now.draftRevision, revision ?? -1);
+    }
     return this.get(auth, id);
   }
 
@@ -189,7 +213,7 @@ export class FlowsService {
   private async json(f: FlowRow): Promise<FlowJson & { publishedAt: string | null }> {
     const active = f.publishedVersionId ? await this.repo.versionById(f.publishedVersionId) : null;
     return {
-      id: f.id, name: f.name, enabled: f.enabled, draft: f.draft, publishedVersion: active?.version ?? null, latestVersion: f.latestVersion,
+      id: f.id, name: f.name, enabled: f.enabled, draft: f.draft, draftRevision: f.draftRevision, publishedVersion: active?.version ?? null, latestVersion: f.latestVersion,
       publishedAt: active ? iso(active.createdAt) : null, createdAt: iso(f.createdAt), updatedAt: iso(f.updatedAt),
     };
   }
