@@ -35,6 +35,25 @@ describe('loadPlugins', () => {
     await expect(loadPlugins({ registry: new PluginRegistry(), setting: () => undefined, logger }, [], sneaky)).rejects.toThrow(/lacks "channel:other"/);
   });
 
+  it('bundles node code from the manifest\'s "nodes" entry when main imports Node built-ins', async () => {
+    const node = `{ type: 'mixed.x', version: 1, label: 'X', category: 'data', description: '', configSchema: { type: 'object' }, outputs: ['out'], execute: () => ({ output: 'out' }) }`;
+    const main = `import { createHmac } from 'node:crypto';\nexport default { id: 'mixed', setup(host) { void createHmac; host.registerNode(${node}); } };`;
+    const without = mkdtempSync(join(tmpdir(), 'plugins-'));
+    pluginDir(without, 'mixed', { apiVersion: 1, capabilities: ['node:mixed.x'] }, main);
+    await expect(loadPlugins({ registry: new PluginRegistry(), setting: () => undefined, logger }, [], without)).rejects.toThrow(/Plugin mixed: its node code cannot be bundled.*node:crypto/);
+    const root = mkdtempSync(join(tmpdir(), 'plugins-'));
+    pluginDir(root, 'mixed', { apiVersion: 1, capabilities: ['node:mixed.x'], nodes: 'nodes.js' }, main);
+    writeFileSync(join(root, 'mixed', 'nodes.js'), `export default { id: 'mixed', setup(host) { host.registerNode(${node}); } };`);
+    const registry = new PluginRegistry();
+    await loadPlugins({ registry, setting: () => undefined, logger }, [], root);
+    expect(registry.nodes.map((x) => x.definition.type)).toEqual(['mixed.x']);
+    expect(registry.nodes[0].bundle.code).toContain('mixed.x');
+    expect(registry.nodes[0].bundle.code).not.toContain('createHmac');
+    const outside = mkdtempSync(join(tmpdir(), 'plugins-'));
+    pluginDir(outside, 'mixed', { apiVersion: 1, capabilities: ['node:mixed.x'], nodes: '../elsewhere.js' }, main);
+    await expect(loadPlugins({ registry: new PluginRegistry(), setting: () => undefined, logger }, [], outside)).rejects.toThrow(/"nodes" must be a file inside the package/);
+  });
+
   it('loads third-party plugins by package name (PARLEY_PLUGINS)', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'plugins-'));
     const registry = new PluginRegistry();
