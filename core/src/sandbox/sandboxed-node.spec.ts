@@ -67,7 +67,7 @@ let plugins: PluginRegistry;
 let server: Server;
 let hits = 0;
 let port = 0;
-const sandbox = new SandboxService({ sandbox: { timeoutMs: 500, workers: 2 } } as never);
+const sandbox = new SandboxService({ sandbox: { timeoutMs: 1000, workers: 2 } } as never);
 
 beforeAll(async () => {
   server = createServer((_req, res) => {
