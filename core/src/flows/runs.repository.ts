@@ -106,6 +106,24 @@ const toRun = (r: any): RunRow => ({
 /** Thrown inside a step transaction when another worker advanced the run first. */
 export class StaleRunError extends Error {}
 
+/** Most steps committed in one transaction. */
+const MAX_STEP_BATCH = 200;
+/** MySQL: batch transactions in flight at once (each on its own pooled connection). */
+const MYSQL_COMMITTERS = 4;
+/** Smallest batch handed to another committer. */
+const MIN_SHARE = 4;
+
+interface PendingStep {
+  run: RunRow;
+  prevSteps: number;
+  log: StepLog | null;
+  effects: NodeEffect[];
+  extra?: (m: EntityManager) => Promise<void>;
+  resolve: (sent: MessageEntity[]) => void;
+  reject: (err: unknown) => void;
+  updatedAt?: number;
+}
+
 @Injectable()
 export class RunsRepository {
   constructor(private readonly db: Database) {}
@@ -184,33 +202,154 @@ export class RunsRepository {
 
   /**
    * Commits one step: the log row, the effects, and the run's new state, conditional on the
-   * run's step counter (`prevSteps`). @throws StaleRunError when another worker moved it.
-   * Returns the bot messages queued by the step.
+   * run's step counter (`prevSteps`). Resolves only after the transaction holding the step
+   * committed. Steps of concurrent runs are **group-committed**: steps queued while a batch
+   * commits go together into the next transaction (one run row update per step, one multi-row
+   * log insert per batch), so a run's current node and variables are still committed at each
+   * step, but many runs share a commit. When a batch fails (e.g. one step's effect hits an
+   * error), its steps are retried one transaction each, so one bad step fails only itself.
+   * @throws StaleRunError when another worker moved the run. Returns the bot messages queued.
    */
-  async commitStep(run: RunRow, prevSteps: number, log: StepLog | null, effects: NodeEffect[], extra?: (m: EntityManager) => Promise<void>): Promise<MessageEntity[]> {
-    return this.db.transaction(async (m) => {
-      const finished = FINISHED.includes(run.status);
-      const now = Date.now();
-      const changed = await this.db.execute(
-        m,
-        `UPDATE flow_runs SET status = ?, current_node_id = ?, vars_json = ?, state_json = ?, transcript_json = ?, contact_json = ?, active_chat_key = ?, last_message_id = ?,
-           steps = ?, error_json = ?, updated_at = ?, finished_at = ? WHERE id = ? AND steps = ?`,
-        [
-          run.status, run.currentNodeId, json(run.vars), json(run.state), json(run.transcript), json(run.simContact), finished || run.mode !== 'live' ? null : run.chatId,
-          run.lastMessageId, run.steps, json(run.error), now, finished ? now : null, run.id, prevSteps,
-        ],
-      );
-      if (changed !== 1) throw new StaleRunError(`run ${run.id} moved on`);
-      run.updatedAt = now;
-      if (log) {
-        await m.query(
-          'INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, version_id, node_id, node_type, started_at, finished_at, outcome, branch, error_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-          [newId(), run.tenantId, run.id, log.flowId ?? run.flowId, log.versionId !== undefined ? log.versionId : run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null)],
-        );
-      }
-      if (extra) await extra(m);
-      return run.mode === 'live' && run.chatId ? this.applyEffects(m, run, effects) : [];
+  commitStep(run: RunRow, prevSteps: number, log: StepLog | null, effects: NodeEffect[], extra?: (m: EntityManager) => Promise<void>): Promise<MessageEntity[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ run, prevSteps, log, effects, extra, resolve, reject });
+      this.schedule();
     });
+  }
+
+  private readonly queue: PendingStep[] = [];
+  private committing = 0;
+  private scheduled = false;
+
+  /** Concurrent batch transactions: SQLite has one writer; MySQL overlaps commits on the pool. */
+  private get maxCommitters(): number {
+    return this.db.dialect === 'mysql' ? MYSQL_COMMITTERS : 1;
+  }
+
+  /** Starts a committer on the next turn (steps computed meanwhile join the batch). */
+  private schedule(): void {
+    if (this.scheduled || this.committing >= this.maxCommitters || !this.queue.length) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.committing < this.maxCommitters && this.queue.length) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.committing++;
+    try {
+      while (this.queue.length) {
+        // MySQL: leave a share of the queue to idle committers (their commits overlap)
+        const idle = this.maxCommitters - this.committing;
+        const share = idle > 0 && this.queue.length >= 2 * MIN_SHARE ? Math.max(MIN_SHARE, Math.ceil(this.queue.length / (idle + 1))) : MAX_STEP_BATCH;
+        const batch = this.queue.splice(0, Math.min(share, MAX_STEP_BATCH));
+        this.schedule();
+        let results: (MessageEntity[] | StaleRunError)[];
+        try {
+          results = await this.db.transaction((m) => this.writeSteps(m, batch));
+        } catch (err) {
+          if (batch.length === 1) {
+            batch[0].reject(err);
+            continue;
+          }
+          results = [];
+          for (const p of batch) {
+            try {
+              results.push(await this.db.transaction((m) => this.writeSteps(m, [p])).then((r) => r[0]));
+            } catch (e) {
+              results.push(e as StaleRunError);
+            }
+          }
+        }
+        batch.forEach((p, i) => {
+          const r = results[i];
+          if (Array.isArray(r)) {
+            p.run.updatedAt = p.updatedAt!;
+            p.resolve(r);
+          } else p.reject(r);
+        });
+      }
+    } finally {
+      this.committing--;
+    }
+  }
+
+  /** Writes the steps of a batch in transaction `m`; a step whose run moved on gets a StaleRunError and writes nothing. */
+  private async writeSteps(m: EntityManager, batch: PendingStep[]): Promise<(MessageEntity[] | StaleRunError)[]> {
+    const out: (MessageEntity[] | StaleRunError)[] = [];
+    const logs: unknown[][] = [];
+    const now = Date.now();
+    const moved = await this.updateRuns(m, batch, now);
+    for (const p of batch) {
+      const { run } = p;
+      if (moved.has(run.id)) {
+        out.push(new StaleRunError(`run ${run.id} moved on`));
+        continue;
+      }
+      p.updatedAt = now;
+      const log = p.log;
+      if (log) {
+        logs.push([newId(), run.tenantId, run.id, log.flowId ?? run.flowId, log.versionId !== undefined ? log.versionId : run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null)]);
+      }
+      if (p.extra) await p.extra(m);
+      out.push(run.mode === 'live' && run.chatId ? await this.applyEffects(m, run, p.effects) : []);
+    }
+    if (logs.length) {
+      await m.query(
+        `INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, version_id, node_id, node_type, started_at, finished_at, outcome, branch, error_json) VALUES ${logs.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
+        logs.flat(),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Writes the runs' new state, each conditional on its step counter, in one statement (a
+   * `CASE id WHEN … END` per column) — one round trip for the whole batch. Returns the ids of
+   * runs another worker moved on (not updated): found by re-reading the counters only when
+   * fewer rows changed than expected.
+   */
+  private async updateRuns(m: EntityManager, batch: PendingStep[], now: number): Promise<Set<string>> {
+    const cols: [string, (r: RunRow) => unknown][] = [
+      ['status', (r) => r.status],
+      ['current_node_id', (r) => r.currentNodeId],
+      ['vars_json', (r) => json(r.vars)],
+      ['state_json', (r) => json(r.state)],
+      ['transcript_json', (r) => json(r.transcript)],
+      ['contact_json', (r) => json(r.simContact)],
+      ['active_chat_key', (r) => (FINISHED.includes(r.status) || r.mode !== 'live' ? null : r.chatId)],
+      ['last_message_id', (r) => r.lastMessageId],
+      ['steps', (r) => r.steps],
+      ['error_json', (r) => json(r.error)],
+      ['finished_at', (r) => (FINISHED.includes(r.status) ? now : null)],
+    ];
+    const params: unknown[] = [];
+    let sql: string;
+    if (batch.length === 1) {
+      const r = batch[0].run;
+      sql = `UPDATE flow_runs SET ${cols.map(([c]) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ? AND steps = ?`;
+      params.push(...cols.map(([, f]) => f(r)), now, r.id, batch[0].prevSteps);
+    } else {
+      const sets = cols.map(([c, f]) => {
+        for (const p of batch) params.push(p.run.id, f(p.run));
+        return `${c} = CASE id ${batch.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+      });
+      params.push(now);
+      const where = batch.map(() => '(id = ? AND steps = ?)').join(' OR ');
+      for (const p of batch) params.push(p.run.id, p.prevSteps);
+      sql = `UPDATE flow_runs SET ${sets.join(', ')}, updated_at = ? WHERE ${where}`;
+    }
+    const changed = await this.db.execute(m, sql, params);
+    if (changed === batch.length) return new Set();
+    if (batch.length === 1) return new Set([batch[0].run.id]);
+    // which ones moved on: a run updated here now has this batch's step counter and time
+    const rows: { id: string; steps: number | string; updated_at: number | string }[] = await m.query(
+      `SELECT id, steps, updated_at FROM flow_runs WHERE id IN (${batch.map(() => '?').join(',')})`,
+      batch.map((p) => p.run.id),
+    );
+    const ok = new Set(rows.filter((r) => Number(r.updated_at) === now && batch.some((p) => p.run.id === r.id && Number(r.steps) === p.run.steps)).map((r) => r.id));
+    return new Set(batch.filter((p) => !ok.has(p.run.id)).map((p) => p.run.id));
   }
 
   private async applyEffects(m: EntityManager, run: RunRow, effects: NodeEffect[]): Promise<MessageEntity[]> {
