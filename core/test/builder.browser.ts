@@ -2,7 +2,7 @@
  * The flow builder in a real browser (issue 5 checks): playwright-core + Debian's Chromium against
  * a real Parley on SQLite with the fake Graph API. A flow is built entirely by dragging from the
  * palette and connecting handles, validated, published, run over a signed WhatsApp webhook and in
- * the test panel, and rolled back. Saves screenshots to docs/screenshots/builder-*.png.
+ * the test panel, and rolled back; an edit conflict with a save made elsewhere is shown and resolved. Saves screenshots to docs/screenshots/builder-*.png.
  * Run with `npm run test:browser` (after `npm run build`).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -275,6 +275,39 @@ describe('flow builder in Chromium', () => {
     await page.click('[data-testid=confirm-rollback]');
     await page.waitForSelector('[data-testid=versions] li[data-version="1"].active');
     expect((await A('GET', `/api/v1/flows/${flowId}`)).body.publishedVersion).toBe(1);
+  });
+
+  it('does not overwrite a draft saved elsewhere: shows the conflict, then reloads theirs or keeps mine', async () => {
+    await page.goto(`${t.url}/builder/flows/${flowId}`);
+    await page.waitForSelector('.canvas-host[data-ready=true]');
+    /** Someone else (another tab, another person, any API client) saves `text_1` with `text`. */
+    const saveElsewhere = async (text: string) => {
+      const f = (await A('GET', `/api/v1/flows/${flowId}`)).body;
+      const draft = { ...f.draft, nodes: f.draft.nodes.map((x: { id: string; config: object }) => (x.id === 'text_1' ? { ...x, config: { ...x.config, text } } : x)) };
+      expect((await A('PUT', `/api/v1/flows/${flowId}/draft`, { draft, revision: f.draftRevision })).status).toBe(200);
+    };
+    await saveElsewhere('Changed in another tab');
+    await select('text_2');
+    await page.fill('#f-text', 'Mine');
+    await page.waitForSelector('[data-testid=conflict]');
+    await page.waitForSelector('[data-testid=save-state][data-state=conflict]');
+    await shot('conflict');
+    expect((await A('GET', `/api/v1/flows/${flowId}`)).body.draft.nodes.find((x: { id: string }) => x.id === 'text_2').config.text).not.toBe('Mine');
+    // load theirs: my edit goes, theirs shows
+    await page.click('[data-testid=conflict-reload]');
+    await page.waitForSelector('[data-testid=conflict]', { state: 'detached' });
+    await select('text_1');
+    expect(await page.inputValue('#f-text')).toBe('Changed in another tab');
+    // again, and this time keep mine over theirs
+    await saveElsewhere('Second change elsewhere');
+    await select('text_2');
+    await page.fill('#f-text', 'Mine again');
+    await page.waitForSelector('[data-testid=conflict]');
+    await page.click('[data-testid=conflict-overwrite]');
+    await saved();
+    const stored = (await A('GET', `/api/v1/flows/${flowId}`)).body.draft.nodes;
+    expect(stored.find((x: { id: string }) => x.id === 'text_2').config.text).toBe('Mine again');
+    expect(stored.find((x: { id: string }) => x.id === 'text_1').config.text).toBe('Changed in another tab');
   });
 
   it('is translated, with right-to-left panels in Arabic', async () => {

@@ -10,7 +10,8 @@ export const flowsApi = {
   get: (id: string) => http.get<Flow>(f(id)),
   create: (name: string, draft: FlowGraph = { nodes: [], edges: [] }) => http.post<Flow>('/api/v1/flows', { name, draft }),
   patch: (id: string, patch: { name?: string; enabled?: boolean }) => http.patch<Flow>(f(id), patch),
-  saveDraft: (id: string, draft: FlowGraph) => http.put<Flow>(`${f(id)}/draft`, { draft }),
+  /** `revision`: the `draftRevision` the edit is based on (409 DRAFT_CONFLICT when the draft was saved elsewhere since). */
+  saveDraft: (id: string, draft: FlowGraph, revision?: number) => http.put<Flow>(`${f(id)}/draft`, revision === undefined ? { draft } : { draft, revision }),
   validate: (draft: FlowGraph) => http.post<{ valid: boolean; errors: ValidationError[] }>('/api/v1/flows/validate', { draft }),
   publish: (id: string, note?: string) => http.post<FlowVersion>(`${f(id)}/publish`, note ? { note } : {}),
   versions: (id: string) => http.get<Page<FlowVersion>>(`${f(id)}/versions`),

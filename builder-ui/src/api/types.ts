@@ -85,6 +85,8 @@ export interface Flow {
   name: string;
   enabled: boolean;
   draft: FlowGraph;
+  /** Counts the saves of the draft; sent back when saving to detect edit conflicts (409 DRAFT_CONFLICT). */
+  draftRevision?: number;
   publishedVersion: number | null;
   latestVersion: number;
   publishedAt?: string | null;

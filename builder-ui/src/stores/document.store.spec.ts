@@ -7,7 +7,7 @@ import { NODE_TYPES, flow } from '../test/fixtures.js';
 import { useDocumentStore } from './document.store.js';
 import { useNodeTypesStore } from './nodeTypes.store.js';
 
-vi.mock('../api/flows.js', () => ({ flowsApi: { saveDraft: vi.fn(), validate: vi.fn(), publish: vi.fn(), version: vi.fn(), rollback: vi.fn() } }));
+vi.mock('../api/flows.js', () => ({ flowsApi: { get: vi.fn(), saveDraft: vi.fn(), validate: vi.fn(), publish: vi.fn(), version: vi.fn(), rollback: vi.fn() } }));
 const api = vi.mocked(flowsApi);
 
 let doc: ReturnType<typeof useDocumentStore>;
@@ -17,7 +17,7 @@ beforeEach(() => {
   localStorage.clear();
   setActivePinia(createPinia());
   useNodeTypesStore().set(NODE_TYPES);
-  api.saveDraft.mockImplementation(async (_id, draft) => flow({ draft }));
+  api.saveDraft.mockImplementation(async (_id, draft, revision) => flow({ draft, draftRevision: (revision ?? 0) + 1 }));
   api.validate.mockResolvedValue({ valid: true, errors: [] });
   doc = useDocumentStore();
   doc.load(flow());
@@ -194,5 +194,68 @@ describe('flow document store', () => {
     expect(y(yes)).toBeLessThan(y(no));
     doc.undo();
     expect(doc.nodeById.get(yes)!.position).toEqual({ x: 900, y: -100 });
+  });
+});
+
+describe('edit conflicts (another tab or person saved the draft)', () => {
+  const conflict = (revision: number) => new ApiError(409, 'DRAFT_CONFLICT', 'The draft was changed elsewhere since you loaded it', { flowId: 'f1', revision, yourRevision: 0 });
+
+  it('saves based on the revision it loaded, then on the one each save answers', async () => {
+    doc.addNode('send.text', { x: 0, y: 0 }, { text: 'a' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.saveDraft).toHaveBeenLastCalledWith('f1', expect.any(Object), 0);
+    expect(doc.flow?.draftRevision).toBe(1);
+    doc.addNode('send.text', { x: 0, y: 100 }, { text: 'b' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.saveDraft).toHaveBeenLastCalledWith('f1', expect.any(Object), 1);
+    expect(doc.saveState).toBe('saved');
+  });
+
+  it('stops autosaving on 409 DRAFT_CONFLICT, keeps the edits, and overwrites only when asked', async () => {
+    api.saveDraft.mockRejectedValueOnce(conflict(4));
+    doc.addNode('send.text', { x: 0, y: 0 }, { text: 'mine' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(doc.conflict).toEqual({ revision: 4 });
+    expect(doc.saveState).toBe('conflict');
+    expect(doc.dirty).toBe(true);
+    // more edits are kept but not sent over the other save
+    doc.addNode('send.text', { x: 0, y: 100 }, { text: 'mine too' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(api.saveDraft).toHaveBeenCalledTimes(1);
+    expect(doc.nodes).toHaveLength(2);
+    await doc.overwrite();
+    expect(api.saveDraft).toHaveBeenCalledTimes(2);
+    expect(api.saveDraft).toHaveBeenLastCalledWith('f1', { nodes: [expect.objectContaining({ config: { text: 'mine' } }), expect.objectContaining({ config: { text: 'mine too' } })], edges: [] }, 4);
+    expect(doc.conflict).toBeNull();
+    expect(doc.flow?.draftRevision).toBe(5);
+    expect(doc.saveState).toBe('saved');
+  });
+
+  it('reloads the draft saved elsewhere when asked, dropping this tab\'s changes', async () => {
+    api.saveDraft.mockRejectedValueOnce(conflict(2));
+    doc.addNode('send.text', { x: 0, y: 0 }, { text: 'mine' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(doc.conflict).not.toBeNull();
+    api.get.mockResolvedValueOnce(flow({ draftRevision: 2, draft: { nodes: [{ id: 'theirs', type: 'send.text', position: { x: 5, y: 5 }, config: { text: 'theirs' } }], edges: [] } }));
+    await doc.reloadDraft();
+    expect(api.get).toHaveBeenCalledWith('f1');
+    expect(doc.nodes.map((n) => n.id)).toEqual(['theirs']);
+    expect(doc.conflict).toBeNull();
+    expect(doc.dirty).toBe(false);
+    expect(doc.canUndo).toBe(false);
+    doc.addNode('send.text', { x: 0, y: 0 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(api.saveDraft).toHaveBeenLastCalledWith('f1', expect.any(Object), 2);
+  });
+
+  it('a save failing for another reason is not a conflict (Retry sends the same revision)', async () => {
+    api.saveDraft.mockRejectedValueOnce(new ApiError(500, 'INTERNAL_ERROR', 'boom'));
+    doc.addNode('send.text', { x: 0, y: 0 }, { text: 'a' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(doc.saveState).toBe('error');
+    expect(doc.conflict).toBeNull();
+    await doc.save();
+    expect(api.saveDraft).toHaveBeenLastCalledWith('f1', expect.any(Object), 0);
+    expect(doc.saveState).toBe('saved');
   });
 });

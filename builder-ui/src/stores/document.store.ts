@@ -26,7 +26,7 @@ const CLIPBOARD_KEY = 'parley.builder.clipboard';
 const VARIABLE_KEYS = ['variable', 'responseVariable', 'resultVariable'];
 export const BUILTIN_VARIABLES = ['contact.name', 'contact.phone', 'contact.email', 'message.text'];
 
-export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
+export type SaveState = 'saved' | 'pending' | 'saving' | 'error' | 'conflict';
 
 export const useDocumentStore = defineStore('document', () => {
   const types = useNodeTypesStore();
@@ -47,6 +47,12 @@ export const useDocumentStore = defineStore('document', () => {
   const saveError = ref<string | null>(null);
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   let inflight: Promise<void> | null = null;
+  /**
+   * Set when a save was refused because the draft was saved elsewhere (another tab or person)
+   * since it was loaded: `revision` is the stored one. Autosave stops until the user reloads
+   * (`reloadDraft`) or overwrites (`overwrite`).
+   */
+  const conflict = shallowRef<{ revision: number } | null>(null);
 
   const errors = shallowRef<ValidationError[]>([]);
   const validatedRevision = ref(-1);
@@ -63,7 +69,7 @@ export const useDocumentStore = defineStore('document', () => {
   const readOnly = computed(() => viewing.value !== null);
   const shown = computed<Snapshot>(() => (viewing.value?.graph ? viewing.value.graph : { nodes: nodes.value, edges: edges.value }));
   const dirty = computed(() => revision.value !== savedRevision.value);
-  const saveState = computed<SaveState>(() => (saving.value ? 'saving' : saveError.value ? 'error' : dirty.value ? 'pending' : 'saved'));
+  const saveState = computed<SaveState>(() => (saving.value ? 'saving' : conflict.value ? 'conflict' : saveError.value ? 'error' : dirty.value ? 'pending' : 'saved'));
   const canUndo = computed(() => past.value.length > 0 && !readOnly.value);
   const canRedo = computed(() => future.value.length > 0 && !readOnly.value);
   const nodeById = computed(() => new Map(shown.value.nodes.map((n) => [n.id, n])));
@@ -98,6 +104,7 @@ export const useDocumentStore = defineStore('document', () => {
     revision.value = 0;
     savedRevision.value = 0;
     saveError.value = null;
+    conflict.value = null;
     errors.value = [];
     validatedRevision.value = -1;
     viewing.value = null;
@@ -116,6 +123,7 @@ export const useDocumentStore = defineStore('document', () => {
     past.value = [];
     future.value = [];
     revision.value = savedRevision.value = 0;
+    conflict.value = null;
     errors.value = [];
     viewing.value = null;
     highlight.value = null;
@@ -145,7 +153,7 @@ export const useDocumentStore = defineStore('document', () => {
 
   function changed(): void {
     revision.value++;
-    saveError.value = null;
+    if (!conflict.value) saveError.value = null;
     scheduleSave();
     scheduleValidate();
   }
@@ -342,7 +350,7 @@ export const useDocumentStore = defineStore('document', () => {
   }
 
   function scheduleSave(ms = timing.autosaveMs): void {
-    if (!flow.value) return;
+    if (!flow.value || conflict.value) return;
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => {
       saveTimer = null;
@@ -350,24 +358,29 @@ export const useDocumentStore = defineStore('document', () => {
     }, ms);
   }
 
-  /** Saves the draft now (PUT draft). Concurrent calls queue behind the one in flight. */
+  /**
+   * Saves the draft now (PUT draft, based on the `draftRevision` last loaded or saved).
+   * Concurrent calls queue behind the one in flight. A 409 DRAFT_CONFLICT sets `conflict`.
+   */
   async function save(): Promise<void> {
     if (!flow.value) return;
     if (inflight) await inflight.catch(() => undefined);
-    if (!dirty.value) return;
+    if (!dirty.value || !flow.value) return;
     const rev = revision.value;
     const id = flow.value.id;
     saving.value = true;
     inflight = flowsApi
-      .saveDraft(id, graph())
+      .saveDraft(id, graph(), flow.value.draftRevision)
       .then((f) => {
         if (flow.value?.id !== id) return;
         flow.value = { ...f, draft: flow.value.draft };
         savedRevision.value = Math.max(savedRevision.value, rev);
         saveError.value = null;
+        conflict.value = null;
       })
       .catch((e: unknown) => {
         saveError.value = e instanceof Error ? e.message : String(e);
+        if (e instanceof ApiError && e.code === 'DRAFT_CONFLICT' && flow.value?.id === id) conflict.value = { revision: Number(e.details?.revision ?? -1) };
         throw e;
       })
       .finally(() => {
@@ -375,6 +388,21 @@ export const useDocumentStore = defineStore('document', () => {
         inflight = null;
       });
     return inflight;
+  }
+
+  /** After a conflict: saves this tab's draft over the one saved elsewhere. */
+  async function overwrite(): Promise<void> {
+    if (!flow.value || !conflict.value) return;
+    flow.value = { ...flow.value, draftRevision: conflict.value.revision };
+    conflict.value = null;
+    saveError.value = null;
+    await save();
+  }
+
+  /** After a conflict: drops this tab's changes and loads the draft as saved elsewhere. */
+  async function reloadDraft(): Promise<void> {
+    if (!flow.value) return;
+    load(await flowsApi.get(flow.value.id));
   }
 
   /** Saves pending changes at once (before publishing, testing or leaving). */
@@ -454,9 +482,9 @@ export const useDocumentStore = defineStore('document', () => {
   }
 
   return {
-    flow, nodes, edges, selectedNodes, selectedEdges, past, future, revision, savedRevision, saving, saveError, errors, viewing, highlight, stats, focusRequest,
+    flow, nodes, edges, selectedNodes, selectedEdges, past, future, revision, savedRevision, saving, saveError, conflict, errors, viewing, highlight, stats, focusRequest,
     readOnly, shown, dirty, saveState, canUndo, canRedo, nodeById, selectedNode, errorsByNode, validationFresh, valid, statsByNode, variables,
     load, reset, addNode, connectionProblem, connect, removeEdges, removeNodes, removeSelection, moveNodes, updateConfig, select, selectAll, copy, paste,
-    undo, redo, autoLayout, graph, save, flush, validate, publish, view, rollback, focus, setTiming,
+    undo, redo, autoLayout, graph, save, overwrite, reloadDraft, flush, validate, publish, view, rollback, focus, setTiming,
   };
 });

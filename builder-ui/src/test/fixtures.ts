@@ -27,6 +27,7 @@ export function flow(over: Partial<Flow> = {}): Flow {
   return {
     id: 'f1', name: 'Welcome', enabled: false, publishedVersion: null, latestVersion: 0, publishedAt: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
     draft: { nodes: [], edges: [] },
+    draftRevision: 0,
     ...over,
   };
 }
