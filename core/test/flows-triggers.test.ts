@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/database/database.service.js';
 import { FlowEngine } from '../src/flows/engine.js';
+import { WebhooksController } from '../src/channels/webhooks.controller.js';
 import type { FlowDomainEvent } from '../src/flows/domain-events.js';
 import { api, connectWhatsApp, eventually, postWhatsApp, signup, startTestParley, textWebhook, type TestParley } from './harness.js';
 import { e, n } from './flows-fixtures.js';
@@ -183,6 +184,25 @@ describe('resuming the bot after a handoff', () => {
     const other = await signup(t.url, 'Other');
     expect((await call('POST', `/api/v1/chats/${chat.id}/bot/resume`, undefined, other.accessToken)).status).toBe(404);
     expect((await call('GET', `/api/v1/chats/${chat.id}/bot`, undefined, other.accessToken)).status).toBe(404);
+    await disableAll();
+  });
+});
+
+describe('flow webhooks route', () => {
+  it('the channels\' POST /webhooks/:type/:channelId hands type "flows" to the flow webhook (module order does not matter)', async () => {
+    const secret = 'a-long-enough-secret-1234';
+    const id = await flow('Hook', { nodes: [n('t', 'trigger.webhook', { secret }), n('v', 'data.set_variable', { variable: 'got', value: '{{vars.body.x}}' })], edges: [e('t', 'v')] });
+    const ctl = t.parley.app.get(WebhooksController);
+    let status = 0;
+    let sent: any = null;
+    const res = { status: (s: number) => ((status = s), res), json: (b: unknown) => ((sent = b), res) } as any;
+    const req = { method: 'POST', headers: { 'x-parley-flow-secret': secret }, query: {}, body: Buffer.from('{"x":"42"}') } as any;
+    await ctl.channel('flows', id, req, res);
+    expect(status).toBe(202);
+    expect(sent).toMatchObject({ status: 'completed' });
+    const vars = JSON.parse((await db().manager.query('SELECT vars_json FROM flow_runs WHERE id = ?', [sent.runId]))[0].vars_json);
+    expect(vars.got).toBe('42');
+    await expect(ctl.channel('flows', id, { ...req, headers: {} }, res)).rejects.toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
     await disableAll();
   });
 });

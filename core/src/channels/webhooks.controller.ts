@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { WebhookRequest } from '@parley/sdk';
 import { WebhooksService } from './webhooks.service.js';
+import { FlowEngine } from '../flows/engine.js';
+import { flowWebhook } from '../flows/flow-webhooks.controller.js';
 
 function toWebhookRequest(req: Request, params: Record<string, string>): WebhookRequest {
   const headers: Record<string, string | undefined> = {};
@@ -20,7 +22,10 @@ function toWebhookRequest(req: Request, params: Record<string, string>): Webhook
 @ApiExcludeController()
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly flows: FlowEngine,
+  ) {}
 
   /** Verification handshake (Meta: `hub.mode`, `hub.verify_token`, `hub.challenge`). */
   @Get(':type')
@@ -40,7 +45,9 @@ export class WebhooksController {
   }
 
   @Post(':type/:channelId')
-  channel(@Param('type') type: string, @Param('channelId') channelId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async channel(@Param('type') type: string, @Param('channelId') channelId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // `/webhooks/flows/:flowId` is the flows' route, whichever controller Express registered first
+    if (type === 'flows') return void res.status(202).json(await flowWebhook(this.flows, channelId, req));
     return this.answer(res, this.webhooks.handle(type, toWebhookRequest(req, { type, channelId }), channelId));
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppError, notFound } from '../http/app-error.js';
@@ -18,21 +18,32 @@ export class FlowWebhooksController {
 
   @Post(':flowId')
   @HttpCode(202)
-  async trigger(@Param('flowId') flowId: string, @Query('secret') querySecret: string | undefined, @Req() req: Request): Promise<{ runId: string; status: string }> {
-    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : typeof req.body === 'string' ? req.body : req.body ? JSON.stringify(req.body) : '';
-    let body: unknown = {};
-    if (raw.trim()) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw new AppError('WEBHOOK_PAYLOAD_INVALID', 'The body is not JSON');
-      }
-    }
-    const header = req.headers['x-parley-flow-secret'];
-    const secret = (Array.isArray(header) ? header[0] : header) ?? querySecret ?? null;
-    const res = await this.engine.webhook(flowId, secret, body);
-    if (!res) throw notFound('Flow', flowId);
-    if ('secretOk' in res) throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Wrong or missing flow secret');
-    return res;
+  trigger(@Param('flowId') flowId: string, @Req() req: Request): Promise<{ runId: string; status: string }> {
+    return flowWebhook(this.engine, flowId, req);
   }
+}
+
+/**
+ * Handles `POST /webhooks/flows/:flowId` (see {@link FlowWebhooksController}); also called by the
+ * channels' `POST /webhooks/:type/:channelId` for `type = flows`, so the route works whichever
+ * controller Express registers first. @throws AppError as documented on the controller.
+ */
+export async function flowWebhook(engine: FlowEngine, flowId: string, req: Request): Promise<{ runId: string; status: string }> {
+  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : typeof req.body === 'string' ? req.body : req.body ? JSON.stringify(req.body) : '';
+  let body: unknown = {};
+  if (raw.trim()) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new AppError('WEBHOOK_PAYLOAD_INVALID', 'The body is not JSON');
+    }
+  }
+  const header = req.headers['x-parley-flow-secret'];
+  const q = req.query?.secret;
+  const querySecret = typeof q === 'string' ? q : Array.isArray(q) && typeof q[0] === 'string' ? q[0] : null;
+  const secret = (Array.isArray(header) ? header[0] : header) ?? querySecret ?? null;
+  const res = await engine.webhook(flowId, secret, body);
+  if (!res) throw notFound('Flow', flowId);
+  if ('secretOk' in res) throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Wrong or missing flow secret');
+  return res;
 }
