@@ -268,7 +268,10 @@ async function explain(kind, ctx, dbHandle) {
     'list status=open': `SELECT c.id FROM chats c WHERE ${T} AND c.status = 'open' ${order}`,
     'list unassigned': `SELECT c.id FROM chats c WHERE ${T} AND c.assignee_id IS NULL ${order}`,
     'search q: contacts': `SELECT c.id FROM chats c WHERE ${T} AND c.contact_id IN (SELECT k.id FROM contacts k WHERE k.tenant_id = '${ctx.tenantId}' AND (k.name LIKE '%Silva%' OR k.phone LIKE '%Silva%')) ${order}`,
-    'search q: messages': `SELECT c.id FROM chats c WHERE ${T} AND ${byMessage} ${order}`,
+    'search q: messages, rare word (index first)': `SELECT c.id FROM chats c WHERE ${T} AND ${byMessage} ${order}`,
+    'search q: messages, common word (walk)': kind === 'sqlite'
+      ? `SELECT c.id FROM chats c WHERE ${T} AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = '${ctx.tenantId}' AND m.chat_id = c.id AND m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH '"helmet"*')) ${order}`
+      : `SELECT c.id FROM chats c WHERE ${T} AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = '${ctx.tenantId}' AND m.chat_id = c.id AND m.text REGEXP '(^|[^[:alnum:]])helmet') ${order}`,
     'open: last 50 messages': `SELECT m.id FROM messages m WHERE m.tenant_id = '${ctx.tenantId}' AND m.chat_id = '${ctx.sample[0]}' ORDER BY m.id DESC LIMIT 51`,
   };
   for (const [name, sql] of Object.entries(queries)) {

@@ -32,9 +32,10 @@ export class ConversationsRepository implements OnModuleInit {
   /**
    * How message search picks its plan (chatsWithMessageMatching); tests lower them to run both plans.
    * `frequentMatches`: SQLite, FTS5 matches from which words count as common;
-   * `walkWindow`: MySQL/MariaDB, chats walked with REGEXP before the FULLTEXT index is asked.
+   * `walkWindow`: MySQL/MariaDB, chats walked with REGEXP before the FULLTEXT index is asked;
+   * `contactIds`: contacts matching by name/phone up to which their chats are read by contact.
    */
-  readonly searchTuning = { frequentMatches: 5000, walkWindow: 1000 };
+  readonly searchTuning = { frequentMatches: 5000, walkWindow: 1000, contactIds: 2000 };
   constructor(private readonly db: Database) {}
 
   /**
@@ -78,17 +79,34 @@ export class ConversationsRepository implements OnModuleInit {
    */
   async listChats(tenantId: string, f: ChatFilter, limit: number, cursor: { at: number; id: string } | null): Promise<ChatEntity[]> {
     if (!f.q) return this.chatsQuery(tenantId, f, limit, cursor).getMany();
-    const like = likePattern(f.q);
-    const byContact = this.chatsQuery(tenantId, f, limit, cursor).andWhere(
-      "c.contact_id IN (SELECT k.id FROM contacts k WHERE k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!'))",
-      { like },
-    );
-    const [a, b] = await Promise.all([byContact.getMany(), this.chatsWithMessageMatching(tenantId, f, f.q, limit, cursor)]);
+    const [a, b] = await Promise.all([this.chatsOfContactsMatching(tenantId, f, f.q, limit, cursor), this.chatsWithMessageMatching(tenantId, f, f.q, limit, cursor)]);
     const seen = new Set<string>();
     return [...a, ...b]
       .filter((c) => !seen.has(c.id) && seen.add(c.id))
       .sort((x, y) => (y.lastMessageAt ?? 0) - (x.lastMessageAt ?? 0) || (y.id < x.id ? -1 : y.id > x.id ? 1 : 0))
       .slice(0, limit + 1);
+  }
+
+  /**
+   * Chats (list order, filters, cursor) whose contact's name or phone contains `q`. The matching
+   * contacts are read first (one scan of the tenant's contacts); up to
+   * `searchTuning.contactIds` of them, their chats are read through `ix_chats_contact` and sorted;
+   * more (a common name) walk the list in order instead, which finds a page early.
+   */
+  private async chatsOfContactsMatching(tenantId: string, f: ChatFilter, q: string, limit: number, cursor: { at: number; id: string } | null): Promise<ChatEntity[]> {
+    const like = likePattern(q);
+    const max = this.searchTuning.contactIds;
+    const rows: { id: string }[] = await this.db.manager
+      .createQueryBuilder(ContactEntity, 'k')
+      .select('k.id', 'id')
+      .where("k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!')", { tenantId, like })
+      .limit(max + 1)
+      .getRawMany();
+    if (!rows.length) return [];
+    if (rows.length <= max) return this.chatsQuery(tenantId, f, limit, cursor).andWhere('c.contact_id IN (:...contactIds)', { contactIds: rows.map((r) => r.id) }).getMany();
+    return this.chatsQuery(tenantId, f, limit, cursor)
+      .andWhere("c.contact_id IN (SELECT k.id FROM contacts k WHERE k.tenant_id = :tenantId AND (k.name LIKE :like ESCAPE '!' OR k.phone LIKE :like ESCAPE '!'))", { like })
+      .getMany();
   }
 
   /** The list's filters (all but `q`), cursor, order and limit. */
