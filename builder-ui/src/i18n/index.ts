@@ -8,6 +8,10 @@ import en from './locales/en.js';
 import es from './locales/es.js';
 import ptBR from './locales/pt-BR.js';
 import ar from './locales/ar.js';
+import enNodes from './locales/nodes/en.js';
+import esNodes from './locales/nodes/es.js';
+import ptBRNodes from './locales/nodes/pt-BR.js';
+import arNodes from './locales/nodes/ar.js';
 
 /** Each language in its own name (the selector shows these). */
 export const LANGUAGES = [
@@ -50,7 +54,13 @@ export async function createI18n(lng: LanguageCode = initialLanguage()): Promise
   await instance.init({
     lng,
     fallbackLng: 'en',
-    resources: { en: { translation: en }, es: { translation: es }, 'pt-BR': { translation: ptBR }, ar: { translation: ar } },
+    // node labels, descriptions and field titles (i18n/nodes.ts) sit beside the UI's own strings
+    resources: {
+      en: { translation: { ...en, ...enNodes } },
+      es: { translation: { ...es, ...esNodes } },
+      'pt-BR': { translation: { ...ptBR, ...ptBRNodes } },
+      ar: { translation: { ...ar, ...arNodes } },
+    },
     interpolation: { escapeValue: false },
     returnNull: false,
   });

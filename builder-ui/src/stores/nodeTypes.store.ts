@@ -30,14 +30,17 @@ export const useNodeTypesStore = defineStore('nodeTypes', () => {
   /** Plugin nodes (`<pluginId>.<name>` outside core's namespaces) get their own group. */
   const isPlugin = (n: NodeType) => !['trigger', 'send', 'ask', 'logic', 'data', 'contact', 'chat', 'code', 'flow', 'http', 'time'].includes(n.type.split('.')[0]);
 
-  /** Groups for the palette, filtered by `query` (label, type, description; accents ignored). */
-  function groups(query = ''): { category: string; types: NodeType[] }[] {
+  /**
+   * Groups for the palette, filtered by `query` (label, type, description — as given by
+   * `localize` (translations) and as the server sent them; accents ignored).
+   */
+  function groups(query = '', localize: (n: NodeType) => NodeType = (n) => n): { category: string; types: NodeType[] }[] {
     const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
     const q = norm(query.trim());
-    const match = (n: NodeType) => !q || norm(`${n.label} ${n.type} ${n.description} ${n.category}`).includes(q);
     const map = new Map<string, NodeType[]>();
-    for (const n of list.value) {
-      if (!match(n)) continue;
+    for (const orig of list.value) {
+      const n = localize(orig);
+      if (q && !norm(`${n.label} ${n.description} ${orig.label} ${orig.type} ${orig.description} ${orig.category}`).includes(q)) continue;
       const c = isPlugin(n) ? 'plugin' : n.category;
       if (!map.has(c)) map.set(c, []);
       map.get(c)!.push(n);
