@@ -214,6 +214,19 @@ describe('flow builder in Chromium', () => {
     await shot('editor');
   });
 
+  it('pans the canvas by dragging on the minimap, and fits the view again', async () => {
+    const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+    const before = await transform();
+    const box = (await page.locator('[data-testid=minimap] canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 30, box.y + box.height / 2 - 20, { steps: 5 });
+    await page.mouse.up();
+    expect(await transform()).not.toBe(before);
+    await page.click('[data-testid=fit]');
+    await page.waitForTimeout(300);
+  });
+
   it('publishes with a note, and a signed WhatsApp webhook with the keyword gets the bot question through the Graph API', async () => {
     await page.click('[data-testid=publish]');
     await page.fill('input[name=note]', 'First version');

@@ -8,7 +8,7 @@
 import { StrictMode, memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
-  Background, BackgroundVariant, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, getViewportForBounds, useNodesInitialized, useReactFlow, useStore,
+  Background, BackgroundVariant, Handle, Position, ReactFlow, ReactFlowProvider, getViewportForBounds, useNodesInitialized, useReactFlow, useStore,
   type Connection, type Edge, type EdgeChange, type Node, type NodeChange, type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -16,6 +16,7 @@ import type { FlowEdge, FlowNode, NodeStats, NodeType, ValidationError } from '.
 import { summarize } from './summary.js';
 import { NODE_DRAG_TYPE } from './constants.js';
 import { mark } from './load.js';
+import { Minimap, type MinimapNode } from './minimap.js';
 
 export interface CanvasSnapshot {
   nodes: FlowNode[];
@@ -28,7 +29,7 @@ export interface CanvasSnapshot {
   types: Map<string, NodeType>;
   readOnly: boolean;
   focus: { id: string; at: number } | null;
-  labels: { trigger: string; entries: string; dropOffs: string; categories: Record<string, string> };
+  labels: { trigger: string; entries: string; dropOffs: string; minimap: string; categories: Record<string, string> };
 }
 
 export interface CanvasActions {
@@ -206,14 +207,22 @@ function Canvas({ bridge, size }: { bridge: CanvasBridge; size: { width: number;
     return out;
   }, [snap, dragging, measured, selected]);
 
+  // the minimap's boxes (positions while dragging, measured sizes), rebuilt only when nodes change
+  const miniNodes = useMemo<MinimapNode[]>(
+    () => rfNodes.map((n) => ({ x: n.position.x, y: n.position.y, width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? NODE_HEIGHT_GUESS, category: n.data.def?.category ?? 'plugin' })),
+    [rfNodes],
+  );
+
   const rfEdges = useMemo<Edge[]>(
     () =>
       snap.edges.map((e) => ({
         id: e.id, source: e.source, sourceHandle: e.sourceHandle,
         target: e.target, targetHandle: 'in', selected: selectedEdges.has(e.id), animated: snap.highlight === e.source,
         className: snap.errors.has(e.target) ? 'edge-to-error' : undefined,
+        // zoomed far out an edge is a hairline: no wide invisible hit path beside each one
+        interactionWidth: far ? 0 : 20,
       })),
-    [snap.edges, snap.highlight, selectedEdges, snap.errors],
+    [snap.edges, snap.highlight, selectedEdges, snap.errors, far],
   );
 
   const onNodesChange = useCallback((changes: NodeChange<RFNode>[]) => {
@@ -353,7 +362,7 @@ function Canvas({ bridge, size }: { bridge: CanvasBridge; size: { width: number;
         elevateEdgesOnSelect
       >
         {!far && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />}
-        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => `var(--cat-${(n.data as NodeData).def?.category ?? 'plugin'}, #94a3b8)`} ariaLabel="minimap" />
+        <Minimap nodes={miniNodes} label={snap.labels.minimap} />
       </ReactFlow>
     </div>
   );

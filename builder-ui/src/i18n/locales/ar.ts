@@ -13,6 +13,7 @@ const ar: typeof en = {
     create: 'إنشاء', cancel: 'إلغاء', save: 'حفظ',
   },
   editor: {
+    minimap: 'الخريطة المصغّرة',
     conflictState: 'لم يُحفظ: تغيّر في مكان آخر', conflict: 'قام شخص ما (أو علامة تبويب أخرى) بحفظ هذا التدفق بعد أن فتحته، لذلك لم تُحفظ تغييراتك الأخيرة.', conflictReload: 'تحميل نسختهم (تجاهل تغييراتي)', conflictOverwrite: 'الاحتفاظ بنسختي (استبدال نسختهم)',
     back: 'كل التدفقات', saved: 'تم الحفظ', saving: 'جارٍ الحفظ…', pending: 'تغييرات غير محفوظة', saveFailed: 'لم يُحفظ: {{message}}', retry: 'إعادة المحاولة',
     undo: 'تراجع (Ctrl+Z)', redo: 'إعادة (Ctrl+Shift+Z)', fit: 'ملاءمة العرض', zoomIn: 'تكبير', zoomOut: 'تصغير', layout: 'ترتيب تلقائي',

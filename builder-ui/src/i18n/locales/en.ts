@@ -11,6 +11,7 @@ export default {
     create: 'Create', cancel: 'Cancel', save: 'Save',
   },
   editor: {
+    minimap: 'Minimap',
     conflictState: 'Not saved: changed elsewhere', conflict: 'Someone (or another tab) saved this flow since you opened it, so your latest changes were not saved.', conflictReload: 'Load their version (drop my changes)', conflictOverwrite: 'Keep mine (overwrite theirs)',
     back: 'All flows', saved: 'Saved', saving: 'Saving…', pending: 'Unsaved changes', saveFailed: 'Not saved: {{message}}', retry: 'Retry',
     undo: 'Undo (Ctrl+Z)', redo: 'Redo (Ctrl+Shift+Z)', fit: 'Fit view', zoomIn: 'Zoom in', zoomOut: 'Zoom out', layout: 'Auto-layout',

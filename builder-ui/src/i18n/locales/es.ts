@@ -13,6 +13,7 @@ const es: typeof en = {
     create: 'Crear', cancel: 'Cancelar', save: 'Guardar',
   },
   editor: {
+    minimap: 'Minimapa',
     conflictState: 'Sin guardar: cambiado en otro lugar', conflict: 'Alguien (u otra pestaña) guardó este flujo después de que lo abrieras, así que tus últimos cambios no se guardaron.', conflictReload: 'Cargar su versión (descartar mis cambios)', conflictOverwrite: 'Conservar la mía (sobrescribir la suya)',
     back: 'Todos los flujos', saved: 'Guardado', saving: 'Guardando…', pending: 'Cambios sin guardar', saveFailed: 'No guardado: {{message}}', retry: 'Reintentar',
     undo: 'Deshacer (Ctrl+Z)', redo: 'Rehacer (Ctrl+Shift+Z)', fit: 'Ajustar vista', zoomIn: 'Acercar', zoomOut: 'Alejar', layout: 'Ordenar automáticamente',

@@ -13,6 +13,7 @@ const ptBR: typeof en = {
     create: 'Criar', cancel: 'Cancelar', save: 'Salvar',
   },
   editor: {
+    minimap: 'Minimapa',
     conflictState: 'Não salvo: alterado em outro lugar', conflict: 'Alguém (ou outra aba) salvou este fluxo depois que você o abriu, então suas últimas alterações não foram salvas.', conflictReload: 'Carregar a versão deles (descartar minhas alterações)', conflictOverwrite: 'Manter a minha (sobrescrever a deles)',
     back: 'Todos os fluxos', saved: 'Salvo', saving: 'Salvando…', pending: 'Alterações não salvas', saveFailed: 'Não salvo: {{message}}', retry: 'Tentar de novo',
     undo: 'Desfazer (Ctrl+Z)', redo: 'Refazer (Ctrl+Shift+Z)', fit: 'Ajustar à tela', zoomIn: 'Aproximar', zoomOut: 'Afastar', layout: 'Organizar automaticamente',
