@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
 import { useAuthStore } from './stores/auth.store.js';
-import { loadIsland } from './canvas/load.js';
+import { prefetchEditor } from './pages/prefetch.js';
 
 export function createAppRouter(): Router {
   const router = createRouter({
@@ -9,10 +9,13 @@ export function createAppRouter(): Router {
       { path: '/', redirect: { name: 'flows' } },
       { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue'), meta: { public: true } },
       { path: '/flows', name: 'flows', component: () => import('./pages/FlowList.vue') },
-      { path: '/flows/:id', name: 'flow', component: () => {
-        void loadIsland().catch(() => undefined); // the canvas chunk downloads alongside the page's
-        return import('./pages/Editor.vue');
-      } },
+      {
+        path: '/flows/:id',
+        name: 'flow',
+        component: () => import('./pages/Editor.vue'),
+        // the flow, the node types and the canvas chunk load alongside the page's chunk
+        beforeEnter: (to) => prefetchEditor(String(to.params.id)),
+      },
       { path: '/:rest(.*)*', redirect: { name: 'flows' } },
     ],
   });
