@@ -79,11 +79,37 @@ export async function startParley(env = {}) {
   }
 }
 
+/**
+ * Runs in the page from navigation: on every animation frame, checks whether the canvas says it
+ * is ready (`data-ready`) and every node of the flow is in the DOM and shown (React Flow keeps
+ * unmeasured nodes `visibility: hidden`); the first such frame's time (ms since navigation) goes
+ * to `window.__benchRenderedAt`. Independent of the app's own ready mark, so versions of the
+ * builder that mark readiness differently are timed alike.
+ */
+function watchRendered() {
+  const tick = (t) => {
+    if (!location.pathname.includes('/builder/flows/')) return void requestAnimationFrame(tick);
+    const host = document.querySelector('.canvas-host[data-ready=true]');
+    const want = Number(host?.getAttribute('data-node-count') ?? -1);
+    if (host && want >= 0) {
+      let shown = 0;
+      for (const el of document.querySelectorAll('.react-flow__node')) if (el.style.visibility !== 'hidden') shown++;
+      if (shown >= want) {
+        window.__benchRenderedAt = t;
+        return;
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
 /** Chromium with a signed-in builder page (1440 × 900). */
 export async function launch(session) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript((s) => localStorage.setItem('parley.session', s), JSON.stringify(session));
+  await context.addInitScript(watchRendered);
   const page = await context.newPage();
   return { browser, context, page };
 }
