@@ -5,7 +5,7 @@
  * through `actions`. Only transient UI state lives here: positions while a drag is in progress
  * and measured node sizes.
  */
-import { StrictMode, memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from 'react';
+import { StrictMode, memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type PointerEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   Background, BackgroundVariant, Handle, Position, ReactFlow, ReactFlowProvider, getViewportForBounds, useNodesInitialized, useReactFlow, useStore,
@@ -163,6 +163,12 @@ function Canvas({ bridge, size }: { bridge: CanvasBridge; size: { width: number;
   const onMoveStart = useCallback((e: unknown) => e && setMoving(true), []);
   const onMoveEnd = useCallback(() => setMoving(false), []);
   const far = useStore(isFar);
+  // a pan gesture keeps the pointer on the pane: Chromium then skips most hit testing of the
+  // hundreds of node boxes under the moving pointer (bench/builder)
+  const onPointerDown = useCallback((e: PointerEvent<HTMLDivElement>) => {
+    const t = e.target as Element;
+    if (e.button === 0 && !e.shiftKey && t.classList?.contains('react-flow__pane')) t.setPointerCapture?.(e.pointerId);
+  }, []);
   const snapRef = useRef(snap);
   snapRef.current = snap;
   const flow = useReactFlow();
@@ -336,7 +342,7 @@ function Canvas({ bridge, size }: { bridge: CanvasBridge; size: { width: number;
 
   const large = snap.nodes.length > 300;
   return (
-    <div className={`canvas-host${moving ? ' is-moving' : ''}${far ? ' is-far' : ''}`} data-ready={ready ? 'true' : 'false'} data-node-count={snap.nodes.length} onDragOver={onDragOver} onDrop={onDrop} dir="ltr">
+    <div className={`canvas-host${moving ? ' is-moving' : ''}${far ? ' is-far' : ''}`} data-ready={ready ? 'true' : 'false'} data-node-count={snap.nodes.length} onDragOver={onDragOver} onDrop={onDrop} onPointerDown={onPointerDown} dir="ltr">
       <ReactFlow<RFNode, Edge>
         nodes={rfNodes}
         edges={rfEdges}
