@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationsRepository } from '../src/conversations/conversations.repository.js';
+import { Database } from '../src/database/database.service.js';
 import { api, connectWhatsApp, postWhatsApp, signup, startTestParley, textWebhook, type TestParley } from './harness.js';
 
 let t: TestParley;
@@ -164,5 +165,26 @@ describe('chat search (q): full text over messages, contact name and phone', () 
     expect((await api(t.url, 'DELETE', `/api/v1/contacts/${chat.contactId}`, { token: a.accessToken })).status).toBe(204);
     expect(await ids(a.accessToken, 'parcel')).toEqual([joana]);
     expect(await ids(a.accessToken, '100%')).toEqual([]);
+  });
+});
+
+describe('search index upkeep', () => {
+  it('is in place after start; on SQLite missing sync triggers are recreated and the index rebuilt', async () => {
+    const db = t.parley.app.get(Database);
+    if (t.db.dialect === 'mysql') {
+      const rows = await db.manager.query("SELECT INDEX_TYPE AS type FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'messages' AND INDEX_NAME = 'ft_messages_text'");
+      expect(rows.map((r: { type: string }) => r.type)).toEqual(['FULLTEXT']);
+      return;
+    }
+    // what a later migration rebuilding `messages` through TypeORM's Table API would leave: no triggers
+    for (const name of ['messages_fts_ai', 'messages_fts_ad', 'messages_fts_au']) await db.manager.query(`DROP TRIGGER ${name}`);
+    const { phoneNumberId } = await connectWhatsApp(t, a.accessToken);
+    await postWhatsApp(t.url, textWebhook(phoneNumberId, '351940000009', 'Unindexed marmalade question', undefined, 'Rui Reis'));
+    const find = async () => (await api(t.url, 'GET', '/api/v1/chats?q=marmalade', { token: a.accessToken })).body.data.length;
+    expect(await find()).toBe(0);
+    await t.restart();
+    expect(await find()).toBe(1);
+    await postWhatsApp(t.url, textWebhook(phoneNumberId, '351940000010', 'Another marmalade question', undefined, 'Rui Reis Jr'));
+    expect(await find()).toBe(2);
   });
 });
