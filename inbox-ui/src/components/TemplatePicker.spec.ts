@@ -158,7 +158,7 @@ describe('Composer with the window closed', () => {
     expect(chats.send).toHaveBeenCalledTimes(1);
     expect(w.find('[data-testid=template-picker]').exists()).toBe(false);
     expect(w.emitted('sent')).toHaveLength(1);
-    await w.setProps({ windowClosed: false });
+    await w.setProps({ windowClosed: false } as Record<string, unknown>);
     expect(w.find('[data-testid=template-open]').exists()).toBe(false);
   });
 });
