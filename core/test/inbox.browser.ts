@@ -306,6 +306,13 @@ describe('inbox in Chromium', () => {
       await p.fill('input[name=password]', PASSWORD);
       await p.click('button[type=submit]');
       await p.waitForSelector('[data-testid=board] .board-card');
+      // the board's columns are virtualised too: the first stage holds its latest 100 chats
+      const firstColumn = p.locator('.board-column').first();
+      await expect.poll(() => firstColumn.locator('.count').textContent()).toBe('100');
+      expect(await firstColumn.locator('.board-card').count()).toBeLessThan(30);
+      await firstColumn.locator('.board-column-body').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await firstColumn.locator('.board-card', { hasText: name(900) }).waitFor();
+      expect(await firstColumn.locator('.board-card', { hasText: name(999) }).count()).toBe(0);
       await p.goto(`${t.url}/inbox/chats`);
       const list = p.locator('[data-testid=chat-list]');
       await list.locator('.chat-list-item', { hasText: name(999) }).waitFor();
