@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import I18NextVue from 'i18next-vue';
 import type { i18n } from 'i18next';
 import { createI18n } from './index.js';
-import { fieldKey, fieldTitle, localizeType, nodeDescription, nodeLabel, type Translate } from './nodes.js';
+import { fieldKey, fieldTitle, localizeType, nodeDescription, nodeLabel, optionLabel, type Translate } from './nodes.js';
 import { NODE_TYPES } from '../test/fixtures.js';
 import SchemaForm from '../components/form/SchemaForm.vue';
 import en from './locales/nodes/en.js';
@@ -44,6 +44,16 @@ describe('translated node types', () => {
     expect(fieldTitle(tIn('ar'), 'acme.greet', 'greeting', 'Greeting')).toBe('Greeting'); // plugin field: schema title / name
   });
 
+  it('labels select options by value in the other languages; English shows the value as it is', () => {
+    expect(optionLabel(tIn('es'), 'logic.condition', 'groups.0.rules.1.op', 'not_contains')).toBe('no contiene');
+    expect(optionLabel(tIn('pt-BR'), 'chat.assign', 'strategy', 'round_robin')).toBe('rodízio');
+    expect(optionLabel(tIn('ar'), 'time.delay', 'unit', 'minutes')).toBe('دقائق');
+    expect(optionLabel(tIn('en'), 'chat.assign', 'strategy', 'round_robin')).toBe('round robin');
+    expect(optionLabel(tIn('es'), 'http.request', 'method', 'PATCH')).toBe('PATCH'); // no translation: the value
+    expect(Object.keys(ptBR.options).sort()).toEqual(Object.keys(es.options).sort());
+    expect(Object.keys(ar.options).sort()).toEqual(Object.keys(es.options).sort());
+  });
+
   it('has the same node types and field titles in every language', () => {
     const keys = (o: { nodeTypes: Record<string, unknown>; fields: Record<string, string> }) => ({ fields: Object.keys(o.fields).sort() });
     for (const l of [es, ptBR, ar]) {
@@ -60,6 +70,7 @@ describe('translated node types', () => {
     const w = mount(SchemaForm, { props: { nodeType: def('ask.question'), config: { question: '', capture: 'text', variable: 'answer' }, variables: [] }, global: { plugins: [[I18NextVue, { i18next }]] } });
     expect(w.find('[data-field=question] .field-label').text()).toContain('Pregunta');
     expect(w.find('[data-field=retries] .field-label').text()).toContain('Reintentos');
+    expect(w.findAll('select#f-capture option').map((o) => o.text())).toEqual(['texto', 'número', 'correo electrónico', 'teléfono']);
     await i18next.changeLanguage('ar');
     await flushPromises();
     expect(w.find('[data-field=question] .field-label').text()).toContain('السؤال');

@@ -1,7 +1,8 @@
 /**
- * Translated node labels, descriptions and form field titles. Resources live under `nodeTypes`
- * (per node type: `label`, `description`, `fields` by config path) and `fields` (field titles
- * shared by every type) in each locale (locales/nodes/*.ts); node types contain dots, so these
+ * Translated node labels, descriptions, form field titles and select options. Resources live
+ * under `nodeTypes` (per node type: `label`, `description`, `fields` by config path, `options` by
+ * path and value), `fields` (field titles shared by every type) and `options` (shared option
+ * labels, by value) in each locale (locales/nodes/*.ts); node types contain dots, so these
  * keys are looked up with `>` as the key separator. Anything without a translation falls back to
  * the server's text (a plugin's node, a node added to core later): label and description from
  * `GET /flow-node-types`, field titles from the JSON Schema's `title`, else the property name.
@@ -32,6 +33,16 @@ export function fieldTitle(t: Translate, type: string | undefined, path: string,
   return t(keys, { ...SEP, defaultValue: fallback });
 }
 
+/**
+ * Label of the option `value` of a select (a JSON Schema `enum`) at `path`: the type's own, the
+ * shared one (`options.<value>`), else the value with spaces for underscores.
+ */
+export function optionLabel(t: Translate, type: string | undefined, path: string, value: unknown): string {
+  const v = String(value);
+  const keys = type ? [`nodeTypes>${type}>options>${fieldKey(path)}>${v}`, `options>${v}`] : [`options>${v}`];
+  return t(keys, { ...SEP, defaultValue: v.replace(/_/g, ' ') });
+}
+
 /** The node type with its label and description in the current language. */
 export function localizeType(t: Translate, def: NodeType): NodeType {
   const label = nodeLabel(t, def);
@@ -47,6 +58,7 @@ export function useNodeText() {
     label: (def: Pick<NodeType, 'type' | 'label'>) => nodeLabel(tr, def),
     description: (def: Pick<NodeType, 'type' | 'description'>) => nodeDescription(tr, def),
     field: (type: string | undefined, path: string, fallback: string) => fieldTitle(tr, type, path, fallback),
+    option: (type: string | undefined, path: string, value: unknown) => optionLabel(tr, type, path, value),
     localize: (def: NodeType) => localizeType(tr, def),
   };
 }

@@ -52,4 +52,6 @@ export default {
     unit: 'الوحدة', pattern: 'التعبير النمطي', flags: 'الخيارات', assigneeIds: 'المُسنَد إليهم (المستخدمون)', from: 'من الحالة', to: 'إلى الحالة', fields: 'حقول جهة الاتصال',
     accessToken: 'رمز الوصول', spreadsheetId: 'معرّف جدول البيانات', range: 'النطاق', values: 'القيم', column: 'العمود', headerRow: 'الصف الأول هو الترويسة',
   },
+  /** Labels of select options (JSON Schema enums), by value. */
+  options: { text: 'نص', number: 'رقم', email: 'بريد إلكتروني', phone: 'هاتف', date: 'تاريخ', choice: 'اختيار', image: 'صورة', video: 'فيديو', audio: 'صوت', document: 'مستند', location: 'موقع', contact: 'جهة اتصال', equals: 'يساوي', not_equals: 'لا يساوي', contains: 'يحتوي على', not_contains: 'لا يحتوي على', starts_with: 'يبدأ بـ', ends_with: 'ينتهي بـ', is_empty: 'فارغ', not_empty: 'غير فارغ', gt: 'أكبر من', gte: 'أكبر من أو يساوي', lt: 'أصغر من', lte: 'أصغر من أو يساوي', and: 'و', or: 'أو', add: 'إضافة', remove: 'إزالة', name: 'الاسم', attribute: 'سمة', none: 'لا شيء (دون جهة اتصال)', open_chats: 'المحادثات المفتوحة', buttons: 'أزرار', list: 'قائمة', seconds: 'ثوانٍ', minutes: 'دقائق', hours: 'ساعات', days: 'أيام', user: 'مستخدم محدد', round_robin: 'بالتناوب', least_busy: 'الأقل انشغالًا', agent: 'موظف', admin: 'مسؤول', owner: 'مالك', any: 'أي دور', open: 'مفتوحة', pending: 'معلّقة', resolved: 'محلولة' },
 };
