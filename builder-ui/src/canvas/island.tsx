@@ -62,9 +62,10 @@ const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 2;
 const FIT_PADDING = 0.15;
 /**
- * Below this zoom cards are drawn as plain coloured boxes (text and handles hidden, no shadows or
- * gradients, no dot grid): text there is under 4 px and unreadable, and drawing it is most of
- * the cost of showing and panning a large flow. Zooming in brings the details back.
+ * Below this zoom cards are drawn as plain coloured boxes at their usual size (text and handles
+ * hidden, no shadows or gradients; no dot grid, no wide hit paths beside edges): text there is
+ * under 4 px and unreadable, and drawing it is most of the cost of showing and panning a large
+ * flow. Zooming in brings the details back.
  */
 export const FAR_ZOOM = 0.3;
 const isFar = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
@@ -156,8 +157,7 @@ const nodeTypes = { parley: ParleyNode };
 function Canvas({ bridge, size }: { bridge: CanvasBridge; size: { width: number; height: number } }) {
   const snap = useSyncExternalStore(bridge.subscribe, bridge.getSnapshot);
   const [initialViewport] = useState(() => guessFit(snap.nodes, size));
-  // while the view pans or zooms, nodes and edges take no pointer events (no hit testing of
-  // hundreds of SVG paths per pointer move) and the viewport is its own compositing layer
+  // while the view pans or zooms, nodes and edges take no pointer events (`is-moving`, styles.css)
   const [moving, setMoving] = useState(false);
   // (programmatic moves such as fitView have no event: no class toggling for those)
   const onMoveStart = useCallback((e: unknown) => e && setMoving(true), []);
