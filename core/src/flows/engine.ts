@@ -9,6 +9,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { NodeContext, NodeDefinition, NodeEffect, NodeMessage, NodeResult, TriggerEvent } from '@parley/sdk';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 import { OutboundDispatcher } from '../channels/outbound.dispatcher.js';
 import { toMessageJson } from '../conversations/conversations.json.js';
 import { newId } from '../database/ids.js';
@@ -244,13 +245,16 @@ export class FlowEngine implements OnModuleInit, OnApplicationBootstrap, OnAppli
       const timerKey = `run:${run.id}`;
       let timerJob: string | null = null;
       try {
-        const sent = await this.runs.commitStep(run, prevSteps, log, result.effects ?? [], async (m) => {
-          if (hadTimer) await this.jobs.deleteInTransaction(m, timerKey, TIMER_JOB);
-          if (timer) {
-            const data: TimerData = { key: timerKey, tenantId: run.tenantId, runId: run.id, token: timer.token };
-            timerJob = await this.jobs.insertInTransaction(m, TIMER_JOB, timer.at, data);
-          }
-        });
+        const timers = hadTimer || timer
+          ? async (m: EntityManager) => {
+              if (hadTimer) await this.jobs.deleteInTransaction(m, timerKey, TIMER_JOB);
+              if (timer) {
+                const data: TimerData = { key: timerKey, tenantId: run.tenantId, runId: run.id, token: timer.token };
+                timerJob = await this.jobs.insertInTransaction(m, TIMER_JOB, timer.at, data);
+              }
+            }
+          : undefined;
+        const sent = await this.runs.commitStep(run, prevSteps, log, result.effects ?? [], timers);
         if (timerJob && timer) this.jobs.notify(TIMER_JOB, timerJob, timer.at);
         if (sent.length) {
           for (const m of sent) this.realtime.emit(m.tenantId, 'message_created', { message: toMessageJson(m, (id) => `/api/v1/media/${id}`) });

@@ -247,7 +247,7 @@ export class RunsRepository {
         this.schedule();
         let results: (MessageEntity[] | StaleRunError)[];
         try {
-          results = await this.db.transaction((m) => this.writeSteps(m, batch));
+          results = await this.transaction(batch, (m) => this.writeSteps(m, batch));
         } catch (err) {
           if (batch.length === 1) {
             batch[0].reject(err);
@@ -256,7 +256,7 @@ export class RunsRepository {
           results = [];
           for (const p of batch) {
             try {
-              results.push(await this.db.transaction((m) => this.writeSteps(m, [p])).then((r) => r[0]));
+              results.push(await this.transaction([p], (m) => this.writeSteps(m, [p])).then((r) => r[0]));
             } catch (e) {
               results.push(e as StaleRunError);
             }
@@ -272,6 +272,29 @@ export class RunsRepository {
       }
     } finally {
       this.committing--;
+    }
+  }
+
+  /**
+   * The batch's transaction. On MySQL, a batch of bare steps (run rows and log rows only: no
+   * effects, no timer jobs) skips the READ COMMITTED setup statement — those writes touch rows by
+   * primary key and insert new ones, where the isolation level changes nothing — saving one of
+   * the batch's round trips. Everything else goes through {@link Database.transaction}.
+   */
+  private async transaction<T>(batch: PendingStep[], fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (this.db.dialect !== 'mysql' || batch.some((p) => p.extra || (p.run.mode === 'live' && p.run.chatId && p.effects.length))) return this.db.transaction(fn);
+    const qr = this.db.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const out = await fn(qr.manager);
+      await qr.commitTransaction();
+      return out;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
     }
   }
 
