@@ -1,0 +1,8 @@
+import { request } from './http.js';
+import type { Session, Tenant, User } from './types.js';
+
+/** Sign-in and "who am I" (the session's user and tenant). */
+export const authApi = {
+  login: (email: string, password: string) => request<Session>('POST', '/api/v1/auth/login', { body: { email, password }, auth: false }),
+  me: () => request<{ user: User; tenant: Tenant }>('GET', '/api/v1/auth/me'),
+};
