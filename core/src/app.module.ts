@@ -21,6 +21,7 @@ import { AutomationsModule } from './automations/automations.module.js';
 import { CannedModule } from './canned/canned.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { WebchatModule } from './webchat/webchat.module.js';
+import { OpsModule } from './ops/ops.module.js';
 
 /** Shared infrastructure: logger, plugin registry, outbox, realtime, media. */
 @Global()
@@ -57,6 +58,7 @@ export class AppModule {
         ConversationsModule,
         CannedModule,
         WebchatModule,
+        OpsModule,
       ],
     };
   }

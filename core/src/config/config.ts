@@ -42,6 +42,10 @@ const envSchema = z.object({
   JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).default(2000),
   /** Jobs: a lock older than this is considered abandoned (crashed process), ms. */
   JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).default(10 * 60 * 1000),
+  /** Retention: raw webhook bodies (`webhook_events`) older than this many days are deleted hourly (0 = keep forever). */
+  WEBHOOK_EVENTS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+  /** Retention: finished one-off jobs that agenda keeps (failed ones) are deleted after this many days (0 = keep forever). */
+  JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(7),
   /** Flow `http.request`: allowed host names (comma-separated, `*.example.com` wildcards; `*` = any public host). */
   FLOW_HTTP_ALLOW_HOSTS: z.string().default('*'),
   /** Flow `http.request`: allow private, loopback and link-local addresses (1) — off by default. */
@@ -77,6 +81,8 @@ export interface AppConfig {
   mediaMaxBytes: number;
   /** agenda job processing (see core/src/jobs). */
   jobs: { processor: boolean; processEveryMs: number; lockLifetimeMs: number };
+  /** Retention of operational rows, days (0 = keep forever); see core/src/ops/retention.service.ts. */
+  retention: { webhookEventsDays: number; jobsDays: number };
   /** Outbound HTTP of flows and plugin nodes: host allow-list, private addresses, timeout. */
   flowHttp: { allowHosts: string[]; allowPrivate: boolean; timeoutMs: number };
   sandbox: { memoryMb: number; timeoutMs: number; workers: number };
@@ -138,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     typing: { msPerChar: e.TYPING_MS_PER_CHAR, jitterMs: e.TYPING_JITTER_MS },
     mediaMaxBytes: e.MEDIA_MAX_BYTES,
     jobs: { processor: e.JOBS_PROCESSOR === '1', processEveryMs: e.JOBS_PROCESS_EVERY_MS, lockLifetimeMs: e.JOBS_LOCK_LIFETIME_MS },
+    retention: { webhookEventsDays: e.WEBHOOK_EVENTS_RETENTION_DAYS, jobsDays: e.JOBS_RETENTION_DAYS },
     flowHttp: {
       allowHosts: e.FLOW_HTTP_ALLOW_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
       allowPrivate: e.FLOW_HTTP_ALLOW_PRIVATE === '1',
