@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
-import { useAuthStore } from './stores/auth.store.js';
+import { useAuthStore } from '@parley/ui-kit';
 
 export function createAppRouter(): Router {
   const router = createRouter({

@@ -1,5 +1,5 @@
 /** Channel accounts and the plan's entitlements (Settings → Channels). */
-import { http } from './http.js';
+import { http } from '@parley/ui-kit';
 import type { Page } from './types.js';
 
 export type ChannelStatus = 'connected' | 'paused' | 'error' | 'disconnected';

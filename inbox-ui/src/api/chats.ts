@@ -1,4 +1,4 @@
-import { http } from './http.js';
+import { http } from '@parley/ui-kit';
 import type { Chat, ChatFilters, ChatStatus, Message, Note, Page, SendBody } from './types.js';
 
 export interface ChatPatch {

@@ -1,4 +1,4 @@
-import { http } from './http.js';
+import { http } from '@parley/ui-kit';
 import type { Chat, Contact, Page } from './types.js';
 
 export type ContactPatch = Partial<Pick<Contact, 'name' | 'phone' | 'email' | 'avatarUrl' | 'attributes'>>;

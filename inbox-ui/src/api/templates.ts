@@ -1,5 +1,5 @@
 /** Message templates of a channel, for the composer when the customer-service window is closed. */
-import { ApiError, http } from './http.js';
+import { ApiError, http } from '@parley/ui-kit';
 
 /**
  * A provider message template as `GET /api/v1/channels/:id/templates` answers it (approved ones

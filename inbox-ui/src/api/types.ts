@@ -1,5 +1,9 @@
 /** Public JSON shapes of the Parley API the inbox uses (docs/api.md, docs/inbox.md). */
 
+// the session shapes are shared with the builder
+import type { Session, Tenant, User } from '@parley/ui-kit';
+export type { Session, Tenant, User };
+
 export type ChatStatus = 'open' | 'pending' | 'resolved';
 export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 export type MessageType =
@@ -9,25 +13,6 @@ export type MessageType =
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
-}
-
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: 'owner' | 'admin' | 'agent';
-}
-
-export interface Tenant {
-  id: string;
-  name: string;
-  planId?: string;
-}
-
-export interface Session {
-  accessToken: string;
-  user: User;
-  tenant: Tenant;
 }
 
 export interface Chat {

@@ -1,5 +1,5 @@
 /** Tenant-wide lists the inbox needs: funnels, channels, users, tags, canned responses, uploads. */
-import { http, request } from './http.js';
+import { http, request } from '@parley/ui-kit';
 import type { CannedResponse, Channel, Funnel, Page, Tag, Upload, User } from './types.js';
 
 export const funnelsApi = { list: () => http.get<Page<Funnel>>('/api/v1/funnels') };

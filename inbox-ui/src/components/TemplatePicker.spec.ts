@@ -6,7 +6,7 @@ import I18NextVue from 'i18next-vue';
 import type { i18n } from 'i18next';
 import { createI18n } from '../i18n/index.js';
 import { chat, message } from '../test/fixtures.js';
-import { ApiError } from '../api/http.js';
+import { ApiError } from '@parley/ui-kit';
 import { chatsApi } from '../api/chats.js';
 import { templatesApi, type MessageTemplate } from '../api/templates.js';
 import { fill, missingFields, placeholders, prefill, resolveContact, templateMessage, templateShape } from '../utils/templates.js';

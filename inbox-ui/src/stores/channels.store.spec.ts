@@ -2,9 +2,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { channelsSettingsApi } from '../api/channels.js';
-import { ApiError } from '../api/http.js';
+import { ApiError, SESSION_KEY, useAuthStore } from '@parley/ui-kit';
 import { useChannelsStore } from './channels.store.js';
-import { useAuthStore, SESSION_KEY } from './auth.store.js';
 import { useWorkspaceStore } from './workspace.store.js';
 import { channelDetail, entitlements } from '../components/channels/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { channelsSettingsApi, type ChannelDetail, type ChannelTypeEntitlement, type Entitlements } from '../api/channels.js';
-import { useAuthStore } from './auth.store.js';
+import { useAuthStore } from '@parley/ui-kit';
 import { useWorkspaceStore } from './workspace.store.js';
 
 /** Channel types the connection wizard has a form for, in the order it offers them. */

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { dateLocale, dayLabel, fileSize, linkify, mediaSrc, shortWhen, timeOf } from './format.js';
 import { filtersFromQuery, queryFromFilters } from './filters.js';
 import { windowClosed } from './window.js';
-import { applyDocumentLanguage, initialLanguage, matchLanguage } from '../i18n/index.js';
 
 describe('format', () => {
   it('formats times in the given time zone and locale', () => {
@@ -44,18 +43,7 @@ describe('24-hour window', () => {
 });
 
 describe('languages', () => {
-  it('matches tags, reads ?lang=, and sets dir=rtl for Arabic', () => {
-    expect(matchLanguage('pt-br')).toBe('pt-BR');
-    expect(matchLanguage('pt')).toBe('pt-BR');
-    expect(matchLanguage('es-MX')).toBe('es');
-    expect(matchLanguage('fr')).toBeNull();
-    expect(initialLanguage('?lang=ar')).toBe('ar');
-    expect(initialLanguage('')).toBe('ar'); // remembered
-    applyDocumentLanguage('ar');
-    expect([document.documentElement.dir, document.documentElement.lang]).toEqual(['rtl', 'ar']);
-    applyDocumentLanguage('es');
-    expect(document.documentElement.dir).toBe('ltr');
-  });
+  // matching tags, ?lang= and dir=rtl: ui-kit/src/i18n.spec.ts
   it('every locale has every key of English', async () => {
     const flat = (o: object, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? flat(v, `${p}${k}.`) : [`${p}${k}`]));
     const en = flat((await import('../i18n/locales/en.js')).default).sort();
