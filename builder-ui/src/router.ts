@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router';
-import { useAuthStore } from './stores/auth.store.js';
+import { useAuthStore } from '@parley/ui-kit';
 import { prefetchEditor } from './pages/prefetch.js';
 
 export function createAppRouter(): Router {

@@ -1,5 +1,5 @@
 /** The flows API (docs/flows.md): node types, flows, drafts, validation, versions, simulation, stats. */
-import { http } from './http.js';
+import { http } from '@parley/ui-kit';
 import type { Flow, FlowExport, FlowGraph, FlowStats, FlowVersion, NodeType, Page, Simulation, ValidationError } from './types.js';
 
 const f = (id: string) => `/api/v1/flows/${encodeURIComponent(id)}`;

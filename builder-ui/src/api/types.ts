@@ -5,23 +5,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: 'owner' | 'admin' | 'agent';
-}
-
-export interface Tenant {
-  id: string;
-  name: string;
-}
-
-export interface Session {
-  accessToken: string;
-  user: User;
-  tenant: Tenant;
-}
+// the session shapes are shared with the inbox
+export type { Session, Tenant, User } from '@parley/ui-kit';
 
 /** A JSON Schema as node types describe their config (the subset the form generator reads). */
 export interface JsonSchema {

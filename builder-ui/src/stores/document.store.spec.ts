@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flowsApi } from '../api/flows.js';
-import { ApiError } from '../api/http.js';
+import { ApiError } from '@parley/ui-kit';
 import { NODE_TYPES, flow } from '../test/fixtures.js';
 import { useDocumentStore } from './document.store.js';
 import { useNodeTypesStore } from './nodeTypes.store.js';

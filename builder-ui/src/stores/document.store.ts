@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { flowsApi } from '../api/flows.js';
-import { ApiError } from '../api/http.js';
+import { ApiError } from '@parley/ui-kit';
 import type { Flow, FlowEdge, FlowGraph, FlowNode, FlowStats, FlowVersion, NodeStats, ValidationError } from '../api/types.js';
 import { layeredLayout } from '../utils/layout.js';
 import { cleanConfig } from '../utils/schema.js';
