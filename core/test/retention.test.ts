@@ -78,7 +78,7 @@ describe('retention', () => {
     try {
       const d = t0.parley.app.get(Database);
       await d.manager.query('INSERT INTO webhook_events (id, tenant_id, channel_id, channel_type, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)', [randomUUID(), randomUUID(), randomUUID(), 'whatsapp', '{}', 1]);
-      expect(await t0.parley.app.get(RetentionService).pruneAll()).toEqual({});
+      expect(await t0.parley.app.get(RetentionService).pruneAll()).toEqual({ revoked_tokens: 0 });
       expect(await d.manager.query('SELECT id FROM webhook_events')).toHaveLength(1);
     } finally {
       await t0.close();

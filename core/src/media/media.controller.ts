@@ -47,7 +47,7 @@ export class MediaController {
   @Get(':id')
   async get(@Param('id') id: string, @Query('sig') sig: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     const header = req.headers.authorization;
-    const tenantId = header?.startsWith('Bearer ') ? this.tokens.verify(header.slice(7)).tenantId : undefined;
+    const tenantId = header?.startsWith('Bearer ') ? (await this.tokens.authenticate(header.slice(7))).tenantId : undefined;
     const { file, data } = await this.media.read(id, { sig, tenantId });
     res.setHeader('Cache-Control', 'private, max-age=86400');
     // ASCII fallback plus RFC 5987 UTF-8 name (a raw non-Latin-1 header value makes Node throw)

@@ -4,7 +4,8 @@
  * holds locks for long:
  * - `webhook_events` (raw provider payloads) older than `WEBHOOK_EVENTS_RETENTION_DAYS` (default 30);
  * - finished one-off jobs that agenda keeps (failed ones; successful ones are removed when they
- *   complete) older than `JOBS_RETENTION_DAYS` (default 7).
+ *   complete) older than `JOBS_RETENTION_DAYS` (default 7);
+ * - `revoked_tokens` (signed-out tokens) once they have expired.
  * 0 days keeps rows forever. Other operational tables are bounded already (the outbox deletes
  * handled rows and drops rows after 10 attempts; channel login sessions are sealed tokens, not rows).
  */
@@ -49,21 +50,24 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
     await this.jobs.every(RETENTION_INTERVAL, RETENTION_JOB, {}, { skipImmediate: false });
   }
 
-  /** The tables pruned and their retention in days (0 = never pruned). */
-  targets(): { target: PruneTarget; days: number }[] {
+  /** The tables pruned and the cut-off (epoch ms) of each at `now`; null = not pruned (0 days). */
+  targets(now: number): { target: PruneTarget; cutoffMs: number | null }[] {
+    const daysAgo = (days: number) => (days > 0 ? now - days * DAY_MS : null);
     return [
-      { target: { table: 'webhook_events', column: 'received_at' }, days: this.config.retention.webhookEventsDays },
+      { target: { table: 'webhook_events', column: 'received_at' }, cutoffMs: daysAgo(this.config.retention.webhookEventsDays) },
       // one-off jobs that finished and are not scheduled again (agenda keeps failed ones)
-      { target: { table: 'jobs', column: 'last_finished_at', where: "next_run_at IS NULL AND locked_at IS NULL AND type = 'normal'" }, days: this.config.retention.jobsDays },
+      { target: { table: 'jobs', column: 'last_finished_at', where: "next_run_at IS NULL AND locked_at IS NULL AND type = 'normal'" }, cutoffMs: daysAgo(this.config.retention.jobsDays) },
+      // signed-out tokens that have expired anyway (their signature check refuses them now)
+      { target: { table: 'revoked_tokens', column: 'expires_at' }, cutoffMs: now },
     ];
   }
 
   /** One pass over every target with its configured retention; `now` is epoch ms. @returns rows deleted per table. */
   async pruneAll(now = Date.now()): Promise<PruneReport> {
     const report: PruneReport = {};
-    for (const { target, days } of this.targets()) {
-      if (days <= 0) continue;
-      report[target.table] = await this.prune(target, now - days * DAY_MS);
+    for (const { target, cutoffMs } of this.targets(now)) {
+      if (cutoffMs === null) continue;
+      report[target.table] = await this.prune(target, cutoffMs);
     }
     if (Object.values(report).some((n) => n > 0)) this.log.info({ deleted: report }, 'retention: old rows deleted');
     return report;

@@ -1,6 +1,7 @@
 /**
  * socket.io on the HTTP server's port (default path). Clients authenticate with
- * `auth: {token}` (the JWT access token) and join their tenant's room; events
+ * `auth: {token}` (the JWT access token of a session not signed out) and join their tenant's room
+ * (plus `user:<id>` and `session:<jti>`, so a sign-out disconnects them); events
  * (`chat_updated`, `message_created`, `message_updated`, `note_created`, `tag_updated`) go to
  * that room only.
  * With REDIS_URL set, the Redis adapter fans events out across instances.
@@ -11,7 +12,7 @@ import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
-import { TokensService } from '../tenancy/tokens.service.js';
+import { TokensService, type VerifiedToken } from '../tenancy/tokens.service.js';
 import type { ChatJson, MessageJson } from '../conversations/conversations.json.js';
 import type { NoteJson, TagJson } from '../conversations/chats.service.js';
 
@@ -27,6 +28,8 @@ export interface ServerEvents {
 }
 
 const room = (tenantId: string) => `tenant:${tenantId}`;
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (jti: string) => `session:${jti}`;
 
 @Injectable()
 export class RealtimeService implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -58,16 +61,20 @@ export class RealtimeService implements BeforeApplicationShutdown, OnApplication
       };
     }
     io.use((socket, next) => {
-      try {
-        const auth = this.tokens.verify((socket.handshake.auth as { token?: string })?.token);
-        socket.data.auth = auth;
-        next();
-      } catch {
-        next(new Error('UNAUTHENTICATED'));
-      }
+      // signature, expiry, and the session not signed out (one indexed read)
+      this.tokens.authenticate((socket.handshake.auth as { token?: string })?.token).then(
+        (auth) => {
+          socket.data.auth = auth;
+          next();
+        },
+        () => next(new Error('UNAUTHENTICATED')),
+      );
     });
     io.on('connection', (socket) => {
-      void socket.join(room(socket.data.auth.tenantId));
+      const auth = socket.data.auth as VerifiedToken;
+      const rooms = [room(auth.tenantId), userRoom(auth.userId)];
+      if (auth.jti) rooms.push(sessionRoom(auth.jti));
+      void socket.join(rooms);
     });
     this.io = io;
     for (const hook of this.attachHooks) hook(io as unknown as Server);
@@ -97,6 +104,16 @@ export class RealtimeService implements BeforeApplicationShutdown, OnApplication
   /** Emits an event to every connected client of `tenantId`. */
   emit<E extends keyof ServerEvents>(tenantId: string, event: E, ...payload: Parameters<ServerEvents[E]>): void {
     this.io?.to(room(tenantId)).emit(event, ...payload);
+  }
+
+  /** Disconnects the sockets opened with the token `jti` (signed out), on every instance with REDIS_URL. */
+  disconnectSession(jti: string): void {
+    this.io?.in(sessionRoom(jti)).disconnectSockets(true);
+  }
+
+  /** Disconnects every socket of the user (all sessions ended), on every instance with REDIS_URL. */
+  disconnectUser(userId: string): void {
+    this.io?.in(userRoom(userId)).disconnectSockets(true);
   }
 
   /** Closes sockets before Nest closes the HTTP server (open websockets would keep it alive). */

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { parseInput, zodSchema } from '../http/validation.js';
-import { Auth, AuthGuard } from './auth.guard.js';
+import { Auth, AuthGuard, Session } from './auth.guard.js';
+import type { VerifiedToken } from './tokens.service.js';
 import type { AuthResult, AuthUser, TenantJson, UserJson } from './auth.types.js';
 import { createUserSchema, loginSchema, signupSchema } from './dto.js';
 import { TenancyService } from './tenancy.service.js';
@@ -27,6 +28,29 @@ export class AuthController {
   @ApiBody({ schema: zodSchema(loginSchema) })
   login(@Body() body: unknown): Promise<AuthResult> {
     return this.tenancy.login(parseInput(loginSchema, body));
+  }
+
+  /**
+   * 204: signs out the presented token (later requests with it, and its sockets, get 401
+   * UNAUTHENTICATED); the user's other sessions keep working. 401 if already signed out.
+   */
+  @Post('logout')
+  @HttpCode(204)
+  @UseGuards(AuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign out the presented access token' })
+  logout(@Session() session: VerifiedToken): Promise<void> {
+    return this.tenancy.logout(session);
+  }
+
+  /** 204: ends every session of the caller (all devices), this token included. */
+  @Post('logout-all')
+  @HttpCode(204)
+  @UseGuards(AuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign out every session of the caller' })
+  logoutAll(@Auth() auth: AuthUser): Promise<void> {
+    return this.tenancy.endAllSessions(auth.tenantId, auth.userId);
   }
 
   /** The caller's user and tenant. */

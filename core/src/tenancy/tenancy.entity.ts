@@ -22,6 +22,8 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 191 }) email: string;
   @Column({ name: 'password_hash', type: 'varchar', length: 255 }) passwordHash: string;
   @Column({ type: 'varchar', length: 20 }) role: Role;
+  /** Copied into access tokens (`ver`); raising it ends every session of the user. */
+  @Column({ name: 'token_version', type: 'int', default: 0 }) tokenVersion: number;
   @MsColumn('created_at') createdAt: number;
   @MsColumn('updated_at') updatedAt: number;
 }

@@ -5,6 +5,9 @@ import { TenantEntity, UserEntity, type Role } from './tenancy.entity.js';
 import { FunnelEntity, StageEntity } from '../conversations/conversations.entity.js';
 import { DEFAULT_FUNNEL } from '../conversations/default-funnel.js';
 
+/** See {@link TenancyRepository.sessionState}; exported for the query-plan test. */
+export const SESSION_STATE_SQL = 'SELECT u.token_version AS v, (SELECT COUNT(*) FROM revoked_tokens r WHERE r.jti = ?) AS r FROM users u WHERE u.id = ? AND u.tenant_id = ?';
+
 /** Tenants and users. User queries are scoped by tenant, except lookup by email for login. */
 @Injectable()
 export class TenancyRepository {
@@ -48,6 +51,29 @@ export class TenancyRepository {
 
   countUsers(tenantId: string): Promise<number> {
     return this.db.manager.countBy(UserEntity, { tenantId });
+  }
+
+  /**
+   * The session check of each authenticated request, one statement: the user's `token_version`
+   * (primary-key lookup, scoped by tenant) and whether `jti` is signed out (primary-key lookup).
+   * @returns null when the user does not exist in the tenant.
+   */
+  async sessionState(tenantId: string, userId: string, jti: string): Promise<{ tokenVersion: number; revoked: boolean } | null> {
+    const rows: { v: number | string; r: number | string }[] = await this.db.manager.query(SESSION_STATE_SQL, [jti, userId, tenantId]);
+    return rows[0] ? { tokenVersion: Number(rows[0].v), revoked: Number(rows[0].r) > 0 } : null;
+  }
+
+  /** Signs out one token until `expiresAt` (epoch ms); a second call is a no-op. */
+  async revokeToken(userId: string, jti: string, expiresAt: number): Promise<void> {
+    await this.db.transaction((m) => this.db.execute(m, this.db.insertIgnore('revoked_tokens', ['jti', 'user_id', 'expires_at', 'created_at'], 1), [jti, userId, expiresAt, Date.now()]));
+  }
+
+  /** Raises the user's `token_version`, ending all their sessions. @returns false if no such user. */
+  async bumpTokenVersion(tenantId: string, userId: string): Promise<boolean> {
+    const n = await this.db.transaction((m) =>
+      this.db.execute(m, 'UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE tenant_id = ? AND id = ?', [Date.now(), tenantId, userId]),
+    );
+    return n > 0;
   }
 
   async createUser(tenantId: string, input: { name: string; email: string; passwordHash: string; role: Role }): Promise<UserEntity> {

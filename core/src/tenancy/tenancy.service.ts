@@ -8,7 +8,8 @@ import type { AuthResult, AuthUser, TenantJson, UserJson } from './auth.types.js
 import type { Role, TenantEntity, UserEntity } from './tenancy.entity.js';
 import { TenancyErrors } from './tenancy.errors.js';
 import { TenancyRepository } from './tenancy.repository.js';
-import { TokensService } from './tokens.service.js';
+import { TokensService, type VerifiedToken } from './tokens.service.js';
+import { RealtimeService } from '../realtime/realtime.service.js';
 
 const toUserJson = (u: UserEntity): UserJson => ({ id: u.id, name: u.name, email: u.email, role: u.role });
 const toTenantJson = (t: TenantEntity): TenantJson => ({ id: t.id, name: t.name, planId: t.planId });
@@ -20,6 +21,7 @@ export class TenancyService {
     private readonly repo: TenancyRepository,
     private readonly tokens: TokensService,
     private readonly entitlements: EntitlementsService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   /** Self-serve signup: tenant + owner + default funnel. @throws AppError EMAIL_TAKEN (409). */
@@ -50,6 +52,27 @@ export class TenancyService {
     const [user, tenant] = await Promise.all([this.repo.findUser(auth.tenantId, auth.userId), this.repo.findTenant(auth.tenantId)]);
     if (!user || !tenant) throw TenancyErrors.unauthenticated('User no longer exists');
     return { user: toUserJson(user), tenant: toTenantJson(tenant) };
+  }
+
+  /**
+   * Signs out the presented token: its `jti` is refused until it expires, its sockets are
+   * disconnected (on every instance with REDIS_URL). The user's other sessions keep working.
+   * A token issued before sessions became revocable has no `jti`: all the user's sessions end.
+   */
+  async logout(session: VerifiedToken): Promise<void> {
+    if (!session.jti) return this.endAllSessions(session.tenantId, session.userId);
+    await this.repo.revokeToken(session.userId, session.jti, session.expiresAt);
+    this.realtime.disconnectSession(session.jti);
+  }
+
+  /**
+   * Ends every session of a user (raises `token_version`; disconnects their sockets). The hook
+   * for a password change or a deactivation; today reached by `POST /api/v1/auth/logout-all`.
+   * @throws AppError NOT_FOUND when the user is not in the tenant.
+   */
+  async endAllSessions(tenantId: string, userId: string): Promise<void> {
+    if (!(await this.repo.bumpTokenVersion(tenantId, userId))) throw notFound('User', userId);
+    this.realtime.disconnectUser(userId);
   }
 
   /**
@@ -84,7 +107,7 @@ export class TenancyService {
 
   private result(tenant: TenantEntity, user: UserEntity): AuthResult {
     return {
-      accessToken: this.tokens.issue({ userId: user.id, tenantId: tenant.id, role: user.role }),
+      accessToken: this.tokens.issue({ userId: user.id, tenantId: tenant.id, role: user.role }, user.tokenVersion ?? 0),
       user: toUserJson(user),
       tenant: toTenantJson(tenant),
     };
