@@ -44,7 +44,9 @@ export async function createParleyApp(env: Record<string, string | undefined> = 
     logger: new PinoNestLogger(logger),
   });
   app.enableShutdownHooks();
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' }, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug') }));
+  // TRUST_PROXY: req.ip (web-chat rate limits, request logs) is the X-Forwarded-For client behind trusted proxies
+  app.set('trust proxy', config.trustProxy);
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' }, customProps: (req) => ({ clientIp: (req as express.Request).ip }), customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug') }));
   // webhooks need the exact bytes for signatures; everything else is JSON
   app.use('/webhooks', express.raw({ type: () => true, limit: '5mb' }));
   // media uploads may come as raw bytes with their content type (multipart goes to multer)

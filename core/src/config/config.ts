@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -42,6 +43,16 @@ const envSchema = z.object({
   JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).default(2000),
   /** Jobs: a lock older than this is considered abandoned (crashed process), ms. */
   JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(1000).default(10 * 60 * 1000),
+  /**
+   * Express `trust proxy`: `false` (default: the peer address is the client), `true` (trust every
+   * hop: only if nothing but your proxy can reach Parley), a number of proxy hops in front of
+   * Parley (e.g. `1` behind one nginx), or a comma-separated list of proxy addresses/subnets
+   * (`10.0.0.0/8, 172.16.0.0/12`, also `loopback`, `linklocal`, `uniquelocal`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((v) => parseTrustProxy(v) !== undefined, 'must be false, true, a number of hops, or comma-separated addresses/subnets (CIDR) or loopback/linklocal/uniquelocal'),
   /** Retention: raw webhook bodies (`webhook_events`) older than this many days are deleted hourly (0 = keep forever). */
   WEBHOOK_EVENTS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Retention: finished one-off jobs that agenda keeps (failed ones) are deleted after this many days (0 = keep forever). */
@@ -81,6 +92,8 @@ export interface AppConfig {
   mediaMaxBytes: number;
   /** agenda job processing (see core/src/jobs). */
   jobs: { processor: boolean; processEveryMs: number; lockLifetimeMs: number };
+  /** Express `trust proxy` (TRUST_PROXY): which X-Forwarded-For hops give the client address. */
+  trustProxy: boolean | number | string[];
   /** Retention of operational rows, days (0 = keep forever); see core/src/ops/retention.service.ts. */
   retention: { webhookEventsDays: number; jobsDays: number };
   /** Outbound HTTP of flows and plugin nodes: host allow-list, private addresses, timeout. */
@@ -144,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     typing: { msPerChar: e.TYPING_MS_PER_CHAR, jitterMs: e.TYPING_JITTER_MS },
     mediaMaxBytes: e.MEDIA_MAX_BYTES,
     jobs: { processor: e.JOBS_PROCESSOR === '1', processEveryMs: e.JOBS_PROCESS_EVERY_MS, lockLifetimeMs: e.JOBS_LOCK_LIFETIME_MS },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
     retention: { webhookEventsDays: e.WEBHOOK_EVENTS_RETENTION_DAYS, jobsDays: e.JOBS_RETENTION_DAYS },
     flowHttp: {
       allowHosts: e.FLOW_HTTP_ALLOW_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
@@ -153,6 +167,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: { memoryMb: e.SANDBOX_MEMORY_MB, timeoutMs: e.SANDBOX_TIMEOUT_MS, workers: e.SANDBOX_WORKERS },
     flowMaxNodes: e.FLOW_MAX_NODES,
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY text → Express `trust proxy` value; undefined when invalid. */
+export function parseTrustProxy(text: string): boolean | number | string[] | undefined {
+  const v = text.trim().toLowerCase();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const ok = list.every((item) => {
+    if (PROXY_NAMES.has(item)) return true;
+    const [addr, bits, extra] = item.split('/');
+    if (extra !== undefined || !isIP(addr)) return false;
+    if (bits === undefined) return true;
+    const max = isIP(addr) === 4 ? 32 : 128;
+    return /^\d+$/.test(bits) && Number(bits) <= max;
+  });
+  return ok && list.length ? list : undefined;
 }
 
 function resolveSqlitePath(p: string, cwd: string): string {
