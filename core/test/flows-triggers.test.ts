@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/database/database.service.js';
 import { FlowEngine } from '../src/flows/engine.js';
 import { WebhooksController } from '../src/channels/webhooks.controller.js';
-import type { FlowDomainEvent } from '../src/flows/domain-events.js';
+import { FLOWS_DOMAIN_EVENT, type FlowDomainEvent } from '../src/flows/domain-events.js';
+import { OutboxService } from '../src/outbox/outbox.service.js';
 import { api, connectWhatsApp, eventually, postWhatsApp, signup, startTestParley, textWebhook, type TestParley } from './harness.js';
 import { e, n } from './flows-fixtures.js';
 
@@ -121,6 +122,14 @@ describe('chat and contact events', () => {
     expect(await engine.domainEvent(ev)).toBe(0);
     expect(await engine.domainEvent({ ...ev, id: '0196a1c2-0000-7000-8000-000000000002', tenantId: 'another-tenant' })).toBe(0);
     expect(Number((await db().manager.query('SELECT COUNT(*) AS n FROM flow_runs WHERE flow_id = ?', [id]))[0].n)).toBe(1);
+
+    // an event row left in the outbox (e.g. the process died before handling it) is delivered by the sweeper
+    const left = { ...ev, id: '0196a1c2-0000-7000-8000-000000000003' };
+    await db().transaction((m) =>
+      m.query('INSERT INTO outbox (id, tenant_id, topic, payload, attempts, available_at, created_at) VALUES (?,?,?,?,?,?,?)', ['0196a1c2-0000-7000-8000-0000000000aa', owner.tenant.id, FLOWS_DOMAIN_EVENT, JSON.stringify(left), 0, Date.now() - 1, Date.now() - 60_000]),
+    );
+    expect(await t.parley.app.get(OutboxService).sweep()).toBeGreaterThanOrEqual(1);
+    await eventually(async () => Number((await db().manager.query('SELECT COUNT(*) AS n FROM flow_runs WHERE flow_id = ?', [id]))[0].n) === 2);
     await disableAll();
   });
 });
