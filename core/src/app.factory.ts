@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { openDataSource } from './database/data-source.js';
 import { ErrorFilter } from './http/error.filter.js';
+import { httpMetricsMiddleware } from './ops/metrics.js';
 import { createRootLogger, PinoNestLogger } from './logging/logger.js';
 import { loadPlugins } from './plugins/plugin-loader.js';
 import { PluginRegistry } from './plugins/plugin-registry.js';
@@ -46,6 +47,8 @@ export async function createParleyApp(env: Record<string, string | undefined> = 
   app.enableShutdownHooks();
   // TRUST_PROXY: req.ip (web-chat rate limits, request logs) is the X-Forwarded-For client behind trusted proxies
   app.set('trust proxy', config.trustProxy);
+  // request duration by route template (GET /metrics)
+  app.use(httpMetricsMiddleware);
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' }, customProps: (req) => ({ clientIp: (req as express.Request).ip }), customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug') }));
   // webhooks need the exact bytes for signatures; everything else is JSON
   app.use('/webhooks', express.raw({ type: () => true, limit: '5mb' }));

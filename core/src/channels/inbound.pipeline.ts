@@ -11,6 +11,7 @@ import { Database } from '../database/database.service.js';
 import { newId } from '../database/ids.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { countInboundDuplicates, metrics } from '../ops/metrics.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import { InboundRepository, type InboundChannel, type InboundResult } from './inbound.repository.js';
 
@@ -92,7 +93,10 @@ export class InboundPipeline implements OnApplicationShutdown {
         const batch = this.queue.splice(0, MAX_BATCH);
         this.schedule();
         try {
+          const stop = metrics.inboundCommitSeconds.startTimer();
           await this.commit(batch.flatMap((p) => p.jobs));
+          stop();
+          metrics.inboundBatchSize.observe(batch.length);
           for (const p of batch) p.resolve();
         } catch (err) {
           if (batch.length === 1) {
@@ -118,8 +122,10 @@ export class InboundPipeline implements OnApplicationShutdown {
 
   private async commit(jobs: InboundJob[]): Promise<void> {
     const rows: { id: string; tenantId: string | null; topic: string; payload: string }[] = [];
+    let stored = 0;
     await this.repo.store(jobs, (r) => {
       rows.length = 0;
+      stored = r.messageIds.length;
       if (r.messageIds.length || r.statusMessageIds.length) {
         const payload = JSON.stringify({ ...summary(r), tenantIds: r.tenantIds });
         rows.push({ id: newId(), tenantId: null, topic: INBOUND_COMMITTED, payload });
@@ -132,6 +138,7 @@ export class InboundPipeline implements OnApplicationShutdown {
       }
       return rows;
     });
+    countInboundDuplicates(jobs, stored);
     if (rows.length) this.outbox.handleNow(rows.map((r) => ({ ...r, attempts: 0 })));
   }
 

@@ -10,6 +10,7 @@ import { isChannelError, type OutboundMessage } from '@parley/sdk';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
+import { metrics } from '../ops/metrics.js';
 import type { MessageEntity } from '../conversations/conversations.entity.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import { ChannelsRepository } from './channels.repository.js';
@@ -120,6 +121,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
     const target = await this.repo.target(msg);
     if (!channel || !target || !this.build) {
       await this.repo.markFailed(msg.id, { code: 'RECIPIENT_UNKNOWN', message: 'The chat, contact or channel no longer exists' }, Date.now());
+      metrics.outboundSends.inc({ channel_type: channel?.type ?? 'unknown', outcome: 'failed' });
       return this.notify(msg.id);
     }
     const def = this.runtime.definition(channel.type);
@@ -140,6 +142,7 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
       }
       const { externalId } = await def.send(ctx, outbound);
       await this.repo.markSent(msg.id, externalId, Date.now());
+      metrics.outboundSends.inc({ channel_type: channel.type, outcome: 'sent' });
       this.channels.noteSent(channel.id);
     } catch (err) {
       const ce = isChannelError(err) ? err : null;
@@ -160,10 +163,12 @@ export class OutboundDispatcher implements OnApplicationBootstrap, OnApplication
         const delay = Math.max(base, ce?.retryAfterMs ?? 0);
         this.log.warn({ messageId: msg.id, code: error.code, providerCode: error.providerCode, delay }, 'send failed; will retry');
         await this.repo.reschedule(msg.id, Date.now() + delay, error);
+        metrics.outboundSends.inc({ channel_type: channel.type, outcome: 'retry' });
         setTimeout(() => this.kick(), delay + 10).unref();
       } else {
         this.log.warn({ messageId: msg.id, code: error.code, providerCode: error.providerCode }, 'send failed permanently');
         await this.repo.markFailed(msg.id, error, Date.now());
+        metrics.outboundSends.inc({ channel_type: channel.type, outcome: 'failed' });
       }
     }
     this.notify(msg.id);

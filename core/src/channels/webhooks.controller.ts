@@ -5,6 +5,7 @@ import type { WebhookRequest } from '@parley/sdk';
 import { WebhooksService } from './webhooks.service.js';
 import { FlowEngine } from '../flows/engine.js';
 import { flowWebhook } from '../flows/flow-webhooks.controller.js';
+import { countWebhook } from '../ops/metrics.js';
 
 function toWebhookRequest(req: Request, params: Record<string, string>): WebhookRequest {
   const headers: Record<string, string | undefined> = {};
@@ -36,7 +37,7 @@ export class WebhooksController {
   /** Account-routed events; 200 only after the commit, 401 bad signature, 400 malformed body. */
   @Post(':type')
   account(@Param('type') type: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.answer(res, this.webhooks.handle(type, toWebhookRequest(req, { type })));
+    return this.answer(res, countWebhook(type, this.webhooks.handle(type, toWebhookRequest(req, { type }))));
   }
 
   private async answer(res: Response, outcome: ReturnType<WebhooksService['handle']>): Promise<void> {
@@ -48,6 +49,6 @@ export class WebhooksController {
   async channel(@Param('type') type: string, @Param('channelId') channelId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     // `/webhooks/flows/:flowId` is the flows' route, whichever controller Express registered first
     if (type === 'flows') return void res.status(202).json(await flowWebhook(this.flows, channelId, req));
-    return this.answer(res, this.webhooks.handle(type, toWebhookRequest(req, { type, channelId }), channelId));
+    return this.answer(res, countWebhook(type, this.webhooks.handle(type, toWebhookRequest(req, { type, channelId }), channelId)));
   }
 }

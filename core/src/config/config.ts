@@ -53,6 +53,8 @@ const envSchema = z.object({
     .string()
     .default('false')
     .refine((v) => parseTrustProxy(v) !== undefined, 'must be false, true, a number of hops, or comma-separated addresses/subnets (CIDR) or loopback/linklocal/uniquelocal'),
+  /** Prometheus metrics: `GET /metrics` is served only when set, to `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Retention: raw webhook bodies (`webhook_events`) older than this many days are deleted hourly (0 = keep forever). */
   WEBHOOK_EVENTS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Retention: finished one-off jobs that agenda keeps (failed ones) are deleted after this many days (0 = keep forever). */
@@ -94,6 +96,8 @@ export interface AppConfig {
   jobs: { processor: boolean; processEveryMs: number; lockLifetimeMs: number };
   /** Express `trust proxy` (TRUST_PROXY): which X-Forwarded-For hops give the client address. */
   trustProxy: boolean | number | string[];
+  /** Bearer token of `GET /metrics` (METRICS_TOKEN); unset = the endpoint answers 404. */
+  metricsToken?: string;
   /** Retention of operational rows, days (0 = keep forever); see core/src/ops/retention.service.ts. */
   retention: { webhookEventsDays: number; jobsDays: number };
   /** Outbound HTTP of flows and plugin nodes: host allow-list, private addresses, timeout. */
@@ -158,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaMaxBytes: e.MEDIA_MAX_BYTES,
     jobs: { processor: e.JOBS_PROCESSOR === '1', processEveryMs: e.JOBS_PROCESS_EVERY_MS, lockLifetimeMs: e.JOBS_LOCK_LIFETIME_MS },
     trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
+    metricsToken: e.METRICS_TOKEN || undefined,
     retention: { webhookEventsDays: e.WEBHOOK_EVENTS_RETENTION_DAYS, jobsDays: e.JOBS_RETENTION_DAYS },
     flowHttp: {
       allowHosts: e.FLOW_HTTP_ALLOW_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),

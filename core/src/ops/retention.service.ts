@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
-import { RetentionRepository, type PruneTarget } from './retention.repository.js';
+import { OpsRepository, type PruneTarget } from './ops.repository.js';
 
 /** Name of the recurring agenda job. */
 export const RETENTION_JOB = 'ops.retention';
@@ -33,7 +33,7 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
   private readonly log: Logger;
 
   constructor(
-    private readonly repo: RetentionRepository,
+    private readonly repo: OpsRepository,
     private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,

@@ -11,12 +11,18 @@ export interface PruneTarget {
 }
 
 /**
- * Deletes old operational rows in bounded batches. Cross-tenant by design (retention is a
- * platform setting, not a tenant's): it never reads rows, only deletes by age.
+ * Operational queries over whole tables (retention, metrics). Cross-tenant by design (retention
+ * is a platform setting, not a tenant's): it never reads row contents.
  */
 @Injectable()
-export class RetentionRepository {
+export class OpsRepository {
   constructor(private readonly db: Database) {}
+
+  /** Rows in `table` (a full count: for small operational tables such as the outbox). */
+  async count(table: 'outbox'): Promise<number> {
+    const rows: { n: number | string }[] = await this.db.manager.query(`SELECT COUNT(*) AS n FROM ${table}`);
+    return Number(rows[0]?.n ?? 0);
+  }
 
   /**
    * Deletes at most `limit` rows of `target` with `column < cutoffMs`, in one short transaction
