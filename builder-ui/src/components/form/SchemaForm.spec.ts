@@ -54,7 +54,7 @@ describe('schema-driven node forms', () => {
     expect(err('variable').text()).toBe('Invalid format');
     expect(err('retries').text()).toBe('At most 10');
     expect(w.find('textarea#f-question').attributes('aria-invalid')).toBe('true');
-    await w.setProps({ config: { question: 'Name?', capture: 'text', variable: 'name', retries: 2 } });
+    await w.setProps({ config: { question: 'Name?', capture: 'text', variable: 'name', retries: 2 } } as Record<string, unknown>);
     expect(w.findAll('.field-error')).toHaveLength(0);
   });
 
@@ -70,7 +70,7 @@ describe('schema-driven node forms', () => {
     expect(last()!.options).toEqual([...options, { id: '', title: '' }]);
     await w.find('[data-field=options] .list-item:nth-child(1) button[aria-label="Remove"]').trigger('click');
     expect(last()!.options).toEqual([{ id: 'no', title: 'No' }]);
-    await w.setProps({ config: { text: 'Pick', kind: 'buttons', options: [...options, { id: 'x', title: 'X' }, { id: 'y', title: 'a title longer than 24 chars' }] } });
+    await w.setProps({ config: { text: 'Pick', kind: 'buttons', options: [...options, { id: 'x', title: 'X' }, { id: 'y', title: 'a title longer than 24 chars' }] } } as Record<string, unknown>);
     expect(w.find('[data-field=options] > .list-field > button.add').attributes('disabled')).toBeDefined();
     expect(w.find('[data-field=options] > .field-error').text()).toBe('At most 3 items');
     expect(w.find('[data-field="options.3.title"] .field-error').text()).toBe('At most 24 characters');
