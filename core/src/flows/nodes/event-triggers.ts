@@ -36,7 +36,39 @@ export function regexErrors(pattern: string, flags = ''): string[] {
   }
   if (/\\[1-9]|\\k</.test(pattern)) return ['pattern: backreferences are not allowed'];
   if (!safeRegex(pattern)) return ['pattern: nested quantifiers (like (a+)+) can take exponential time; rewrite it'];
+  if (repeatedAlternation(pattern)) return ['pattern: a repeated group with alternatives (like (a|ab)*) can take exponential time; rewrite it'];
   return [];
+}
+
+/**
+ * True when a group with alternatives is repeated without a small bound (`*`, `+`, `{n,}`,
+ * `{n,m}` with m > 10): `(a|a)*b` backtracks exponentially and safe-regex2 does not see it.
+ */
+export function repeatedAlternation(pattern: string): boolean {
+  const stack: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') stack.push(false);
+    else if (c === '|' && stack.length) stack[stack.length - 1] = true;
+    else if (c === ')') {
+      const alt = stack.pop();
+      const rest = pattern.slice(i + 1);
+      const q = /^(?:[*+]|\{(\d+),(\d*)\})/.exec(rest);
+      if (alt && q && (q[0] === '*' || q[0] === '+' || q[2] === '' || Number(q[2]) > 10)) return true;
+      if (alt && stack.length) stack[stack.length - 1] = true; // the enclosing group contains alternatives too
+    }
+  }
+  return false;
 }
 
 const compiled = new Map<string, RegExp | null>();
@@ -52,9 +84,16 @@ export function compileRegex(pattern: string, flags = ''): RegExp | null {
   return re;
 }
 
+/** A match slower than this disables the pattern in this process (a circuit breaker: V8 cannot interrupt a running match). */
+export const REGEX_SLOW_MS = 50;
+
 const regexMatch = (c: { pattern: string; flags?: string }, text: string | null | undefined) => {
   const re = compileRegex(c.pattern, c.flags ?? '');
-  return re && text ? re.exec(text.slice(0, REGEX_MAX_INPUT)) : null;
+  if (!re || !text) return null;
+  const t0 = performance.now();
+  const m = re.exec(text.slice(0, REGEX_MAX_INPUT));
+  if (performance.now() - t0 > REGEX_SLOW_MS) compiled.set(`${c.flags ?? ''}/${c.pattern}`, null);
+  return m;
 };
 
 export const triggerRegex = defineNode<{ pattern: string; flags?: string; channelIds?: string[] }>({
