@@ -21,8 +21,13 @@ describe('auth store', () => {
     setActivePinia(createPinia());
     const reloaded = useAuthStore();
     expect(reloaded.user?.name).toBe('Ana');
+    fetchMock.mockResolvedValue(new Response(null, { status: 204 }));
     reloaded.signOut();
     expect(localStorage.getItem(SESSION_KEY)).toBeNull();
+    const [url, init] = fetchMock.mock.calls.at(-1)!;
+    expect(String(url)).toMatch(/\/api\/v1\/auth\/logout$/);
+    expect(init?.method).toBe('POST');
+    expect((init?.headers as Record<string, string>).authorization).toBe('Bearer tok');
   });
 
   it('signs out when the API answers 401 to an authenticated call', async () => {

@@ -48,8 +48,14 @@ export function defineAuthStore({ storageKey = SESSION_KEY, id = 'auth' }: AuthS
       save(await authApi.login(email.trim(), password));
     }
 
+    /**
+     * Forgets the session at once and revokes its token on the server in the background (a
+     * failed revocation — offline, already expired — is ignored: the token is gone locally).
+     */
     function signOut(): void {
+      const token = session.value?.accessToken;
       save(null);
+      if (token) void authApi.logout(token).catch(() => undefined);
     }
 
     /** Re-reads the user and tenant (names may have changed); a stale token signs out (401). */

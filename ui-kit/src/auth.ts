@@ -5,4 +5,6 @@ import type { Session, Tenant, User } from './types.js';
 export const authApi = {
   login: (email: string, password: string) => request<Session>('POST', '/api/v1/auth/login', { body: { email, password }, auth: false }),
   me: () => request<{ user: User; tenant: Tenant }>('GET', '/api/v1/auth/me'),
+  /** Revokes `token` on the server (`POST /api/v1/auth/logout` → 204); sent with that token explicitly. */
+  logout: (token: string) => request<void>('POST', '/api/v1/auth/logout', { auth: false, headers: { authorization: `Bearer ${token}` } }),
 };
