@@ -49,20 +49,22 @@ export class ChatsService {
   }
 
   /**
-   * Updates assignee, status, stage and tags; emits `chat_updated`.
+   * Updates assignee, status, stage and tags; emits `chat_updated`. The flow events of the change
+   * (assigned, status changed, tags added) are written in the change's transaction.
    * @throws AppError NOT_FOUND for an unknown chat, assignee or stage of this tenant.
    */
   async patch(auth: AuthUser, id: string, patch: { assigneeId?: string | null; status?: ChatEntity['status']; stageId?: string; tags?: string[] }): Promise<ChatJson> {
     assertCan(auth.role, 'update', 'Chat');
-    const before = await this.get(auth, id);
+    await this.load(auth, id);
     if (patch.assigneeId && !(await this.tenancy.findUser(auth.tenantId, patch.assigneeId))) throw notFound('User', patch.assigneeId);
     if (patch.stageId && !(await this.repo.getStage(auth.tenantId, patch.stageId))) throw notFound('Stage', patch.stageId);
     const { tags, ...fields } = patch;
-    if (Object.keys(fields).length) await this.repo.updateChat(auth.tenantId, id, fields);
-    if (tags) await this.repo.setChatTags(auth.tenantId, id, tags);
+    const events = await this.repo.changeChats(auth.tenantId, [id], { fields, setTags: tags }, (m, before, after) =>
+      this.flowEvents.chatsChangedIn(m, auth.tenantId, before, after, auth.userId),
+    );
+    this.flowEvents.deliver(events);
     const chat = await this.get(auth, id);
     this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
-    await this.flowEvents.chatsChanged(auth.tenantId, [before], [chat], auth.userId);
     return chat;
   }
 
@@ -79,7 +81,8 @@ export class ChatsService {
 
   /**
    * Applies one change (assignee, status, stage, tags added/removed) to several chats; emits
-   * `chat_updated` for each. All ids must be the tenant's chats.
+   * `chat_updated` for each, and writes their flow events in the same transaction. All ids must
+   * be the tenant's chats.
    * @throws AppError NOT_FOUND listing unknown chat ids, or for an unknown assignee or stage.
    */
   async bulk(auth: AuthUser, input: BulkChatsInput): Promise<{ data: ChatJson[]; nextCursor: null }> {
@@ -97,12 +100,12 @@ export class ChatsService {
     if (assigneeId !== undefined) fields.assigneeId = assigneeId;
     if (input.status) fields.status = input.status;
     if (input.stageId) fields.stageId = input.stageId;
-    const before = await this.views.chats(found);
-    if (Object.keys(fields).length) await this.repo.updateChats(auth.tenantId, ids, fields);
-    await this.repo.changeChatsTags(auth.tenantId, ids, input.addTags ?? [], input.removeTags ?? []);
+    const events = await this.repo.changeChats(auth.tenantId, ids, { fields, addTags: input.addTags, removeTags: input.removeTags }, (m, before, after) =>
+      this.flowEvents.chatsChangedIn(m, auth.tenantId, before, after, auth.userId),
+    );
+    this.flowEvents.deliver(events);
     const chats = await this.views.chats(await this.repo.chatsByIds([auth.tenantId], ids));
     for (const chat of chats) this.realtime.emit(auth.tenantId, 'chat_updated', { chat });
-    await this.flowEvents.chatsChanged(auth.tenantId, before, chats, auth.userId);
     return { data: chats, nextCursor: null };
   }
 

@@ -54,17 +54,18 @@ export class ContactsController {
     return this.chats.chatsOfContact(auth, id);
   }
 
+  /** Updates the contact; its `contact_field_changed` flow event is written in the same transaction. */
   @Patch(':id')
   @ApiBody({ schema: zodSchema(contactSchema) })
   async update(@Auth() auth: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<ContactJson> {
     assertCan(auth.role, 'update', 'Contact');
     const patch = parseInput(contactSchema, body);
-    const before = await this.repo.getContact(auth.tenantId, id);
-    if (!before) throw notFound('Contact', id);
-    await this.repo.updateContact(auth.tenantId, id, patch);
-    const after = await this.get(auth, id);
-    await this.flowEvents.contactChanged(auth.tenantId, before, after, auth.userId);
-    return after;
+    const changed = await this.repo.changeContact(auth.tenantId, id, patch, (m, before, after) =>
+      this.flowEvents.contactChangedIn(m, auth.tenantId, before, after, auth.userId),
+    );
+    if (!changed) throw notFound('Contact', id);
+    this.flowEvents.deliver(changed.result);
+    return toContactJson(changed.contact);
   }
 
   /** Deletes the contact with its chats and messages (owner/admin). */

@@ -25,6 +25,24 @@ export interface ChatFilter {
   to?: number;
 }
 
+/** What the flow events need of a chat (its tags by name), read inside a change's transaction. */
+export interface ChatState {
+  id: string;
+  channelId: string;
+  contactId: string;
+  assigneeId: string | null;
+  status: string;
+  tags: string[];
+}
+
+/** One change applied to several chats: fields, and tags replaced (`setTags`) or added / removed. */
+export interface ChatsChange {
+  fields?: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId'>>;
+  setTags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
+}
+
 /** Chats, messages, contacts, tags and funnels. Every query is scoped by `tenantId`. */
 @Injectable()
 export class ConversationsRepository implements OnModuleInit {
@@ -201,6 +219,41 @@ export class ConversationsRepository implements OnModuleInit {
     await this.db.transaction((m) => m.update(ChatEntity, { tenantId, id: In(ids) }, { ...patch, updatedAt: Date.now() }));
   }
 
+  /**
+   * Applies `change` to the tenant's chats `ids` in one transaction and, in it, calls
+   * `hook(m, before, after)` with their state before and after (chats missing from the tenant are
+   * left out); returns what the hook returns. If the hook throws, the change rolls back. The state
+   * is read in the transaction: on MySQL the chat rows are locked first (`SELECT … FOR UPDATE`,
+   * in id order), so two concurrent changes of a chat run one after the other and the second sees
+   * the first's result as its "before"; SQLite's transactions are serialised anyway.
+   */
+  async changeChats<T>(tenantId: string, ids: string[], change: ChatsChange, hook: (m: EntityManager, before: ChatState[], after: ChatState[]) => Promise<T>): Promise<T> {
+    const unique = [...new Set(ids)].sort();
+    return this.db.transaction(async (m) => {
+      await this.lockRows(m, 'chats', tenantId, unique);
+      const before = await this.chatStates(m, tenantId, unique);
+      if (unique.length && change.fields && Object.keys(change.fields).length) {
+        await m.update(ChatEntity, { tenantId, id: In(unique) }, { ...change.fields, updatedAt: Date.now() });
+      }
+      if (change.setTags) for (const id of unique) await this.replaceChatTags(m, tenantId, id, change.setTags);
+      await this.addRemoveChatTags(m, tenantId, unique, change.addTags ?? [], change.removeTags ?? []);
+      return hook(m, before, await this.chatStates(m, tenantId, unique));
+    });
+  }
+
+  /** MySQL: locks the tenant's rows `ids` of `table` (id order) until the transaction ends; SQLite: nothing (one writer). */
+  private async lockRows(m: EntityManager, table: 'chats' | 'contacts', tenantId: string, ids: string[]): Promise<void> {
+    if (this.db.dialect === 'sqlite' || !ids.length) return;
+    await m.query(`SELECT id FROM ${table} WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id FOR UPDATE`, [tenantId, ...ids]);
+  }
+
+  private async chatStates(m: EntityManager, tenantId: string, ids: string[]): Promise<ChatState[]> {
+    if (!ids.length) return [];
+    const rows = await m.findBy(ChatEntity, { tenantId, id: In(ids) });
+    const tags = await this.tagsOfChats(tenantId, rows.map((c) => c.id), m);
+    return rows.map((c) => ({ id: c.id, channelId: c.channelId, contactId: c.contactId, assigneeId: c.assigneeId, status: c.status, tags: tags.get(c.id) ?? [] }));
+  }
+
   /** Chats of a contact, most recent activity first. */
   chatsOfContact(tenantId: string, contactId: string, limit = 100): Promise<ChatEntity[]> {
     return this.db.manager
@@ -243,34 +296,38 @@ export class ConversationsRepository implements OnModuleInit {
 
   /** Adds and removes tags (by name; missing ones are created) on several chats at once. */
   async changeChatsTags(tenantId: string, chatIds: string[], add: string[], remove: string[]): Promise<void> {
+    if (!chatIds.length || (!add.length && !remove.length)) return;
+    await this.db.transaction((m) => this.addRemoveChatTags(m, tenantId, chatIds, add, remove));
+  }
+
+  private async addRemoveChatTags(m: EntityManager, tenantId: string, chatIds: string[], add: string[], remove: string[]): Promise<void> {
     const addNames = [...new Set(add.map((n) => n.trim()).filter(Boolean))];
     const removeNames = [...new Set(remove.map((n) => n.trim()).filter(Boolean))];
     if (!chatIds.length || (!addNames.length && !removeNames.length)) return;
-    await this.db.transaction(async (m) => {
-      const now = Date.now();
-      if (removeNames.length) {
-        const gone = await m.findBy(TagEntity, { tenantId, name: In(removeNames) });
-        if (gone.length) await m.delete(ChatTagEntity, { tenantId, chatId: In(chatIds), tagId: In(gone.map((t) => t.id)) });
-      }
-      if (addNames.length) {
-        const existing = await m.findBy(TagEntity, { tenantId, name: In(addNames) });
-        const have = new Set(existing.map((t) => t.name));
-        const created = addNames.filter((n) => !have.has(n)).map((name) => ({ id: newId(), tenantId, name, color: '#64748b', createdAt: now }));
-        if (created.length) await m.insert(TagEntity, created);
-        const tagIds = [...existing, ...created].map((t) => t.id);
-        const present = await m.findBy(ChatTagEntity, { tenantId, chatId: In(chatIds), tagId: In(tagIds) });
-        const key = new Set(present.map((p) => `${p.chatId}|${p.tagId}`));
-        const rows = chatIds.flatMap((chatId) => tagIds.filter((tagId) => !key.has(`${chatId}|${tagId}`)).map((tagId) => ({ chatId, tagId, tenantId })));
-        if (rows.length) await m.insert(ChatTagEntity, rows);
-      }
-      await m.update(ChatEntity, { tenantId, id: In(chatIds) }, { updatedAt: now });
-    });
+    const now = Date.now();
+    if (removeNames.length) {
+      const gone = await m.findBy(TagEntity, { tenantId, name: In(removeNames) });
+      if (gone.length) await m.delete(ChatTagEntity, { tenantId, chatId: In(chatIds), tagId: In(gone.map((t) => t.id)) });
+    }
+    if (addNames.length) {
+      const existing = await m.findBy(TagEntity, { tenantId, name: In(addNames) });
+      const have = new Set(existing.map((t) => t.name));
+      const created = addNames.filter((n) => !have.has(n)).map((name) => ({ id: newId(), tenantId, name, color: '#64748b', createdAt: now }));
+      if (created.length) await m.insert(TagEntity, created);
+      const tagIds = [...existing, ...created].map((t) => t.id);
+      const present = await m.findBy(ChatTagEntity, { tenantId, chatId: In(chatIds), tagId: In(tagIds) });
+      const key = new Set(present.map((p) => `${p.chatId}|${p.tagId}`));
+      const rows = chatIds.flatMap((chatId) => tagIds.filter((tagId) => !key.has(`${chatId}|${tagId}`)).map((tagId) => ({ chatId, tagId, tenantId })));
+      if (rows.length) await m.insert(ChatTagEntity, rows);
+    }
+    await m.update(ChatEntity, { tenantId, id: In(chatIds) }, { updatedAt: now });
   }
 
-  async tagsOfChats(tenantId: string | null, chatIds: string[]): Promise<Map<string, string[]>> {
+  /** Tag names of chats (by name), read on `m` when given. */
+  async tagsOfChats(tenantId: string | null, chatIds: string[], m: EntityManager = this.db.manager): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>(chatIds.map((id) => [id, []]));
     if (!chatIds.length) return out;
-    const qb = this.db.manager
+    const qb = m
       .createQueryBuilder(ChatTagEntity, 'ct')
       .innerJoin(TagEntity, 't', 't.id = ct.tag_id')
       .select(['ct.chat_id AS chat_id', 't.name AS name'])
@@ -283,18 +340,20 @@ export class ConversationsRepository implements OnModuleInit {
 
   /** Replaces a chat's tags by name, creating missing tags. */
   async setChatTags(tenantId: string, chatId: string, names: string[]): Promise<void> {
+    await this.db.transaction((m) => this.replaceChatTags(m, tenantId, chatId, names));
+  }
+
+  private async replaceChatTags(m: EntityManager, tenantId: string, chatId: string, names: string[]): Promise<void> {
     const unique = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
-    await this.db.transaction(async (m) => {
-      const existing = unique.length ? await m.findBy(TagEntity, { tenantId, name: In(unique) }) : [];
-      const have = new Set(existing.map((t) => t.name));
-      const now = Date.now();
-      const created = unique.filter((n) => !have.has(n)).map((name) => ({ id: newId(), tenantId, name, color: '#64748b', createdAt: now }));
-      if (created.length) await m.insert(TagEntity, created);
-      await m.delete(ChatTagEntity, { tenantId, chatId });
-      const all = [...existing, ...created];
-      if (all.length) await m.insert(ChatTagEntity, all.map((t) => ({ chatId, tagId: t.id, tenantId })));
-      await m.update(ChatEntity, { tenantId, id: chatId }, { updatedAt: now });
-    });
+    const existing = unique.length ? await m.findBy(TagEntity, { tenantId, name: In(unique) }) : [];
+    const have = new Set(existing.map((t) => t.name));
+    const now = Date.now();
+    const created = unique.filter((n) => !have.has(n)).map((name) => ({ id: newId(), tenantId, name, color: '#64748b', createdAt: now }));
+    if (created.length) await m.insert(TagEntity, created);
+    await m.delete(ChatTagEntity, { tenantId, chatId });
+    const all = [...existing, ...created];
+    if (all.length) await m.insert(ChatTagEntity, all.map((t) => ({ chatId, tagId: t.id, tenantId })));
+    await m.update(ChatEntity, { tenantId, id: chatId }, { updatedAt: now });
   }
 
   // ---- contacts
@@ -329,6 +388,27 @@ export class ConversationsRepository implements OnModuleInit {
 
   async updateContact(tenantId: string, id: string, patch: Partial<Pick<ContactEntity, 'name' | 'phone' | 'email' | 'avatarUrl' | 'attributes'>>): Promise<void> {
     await this.db.transaction((m) => m.update(ContactEntity, { tenantId, id }, asRow({ ...patch, updatedAt: Date.now() })));
+  }
+
+  /**
+   * Updates a contact and, in the same transaction, calls `hook(m, before, after)` with the row
+   * before and after (read in the transaction; locked first on MySQL, like {@link changeChats}).
+   * If the hook throws, the update rolls back. Null (and no hook call) for an unknown contact.
+   */
+  async changeContact<T>(
+    tenantId: string,
+    id: string,
+    patch: Partial<Pick<ContactEntity, 'name' | 'phone' | 'email' | 'avatarUrl' | 'attributes'>>,
+    hook: (m: EntityManager, before: ContactEntity, after: ContactEntity) => Promise<T>,
+  ): Promise<{ contact: ContactEntity; result: T } | null> {
+    return this.db.transaction(async (m) => {
+      await this.lockRows(m, 'contacts', tenantId, [id]);
+      const before = await m.findOneBy(ContactEntity, { tenantId, id });
+      if (!before) return null;
+      await m.update(ContactEntity, { tenantId, id }, asRow({ ...patch, updatedAt: Date.now() }));
+      const after = (await m.findOneBy(ContactEntity, { tenantId, id }))!;
+      return { contact: after, result: await hook(m, before, after) };
+    });
   }
 
   /** Deletes a contact with its identities, chats, messages and notes. */

@@ -1,19 +1,18 @@
 /**
  * Chat and contact changes that start flows (`trigger.chat_assigned`, `trigger.status_changed`,
  * `trigger.tag_added`, `trigger.contact_field_changed`). The conversations services call
- * {@link FlowDomainEvents} right after their change committed; the publisher diffs before and
- * after, writes one outbox row (topic {@link FLOWS_DOMAIN_EVENT}) per event and hands it to the
- * engine. Once the row is committed a crash loses nothing: the outbox sweeper delivers it later,
- * and a redelivered event starts no second run (the run's trigger key is derived from the event
- * id and the flow). Changes made by flows themselves (`chat.assign`, `contact.tag`,
+ * {@link FlowDomainEvents} inside the transaction that makes the change, with the before / after
+ * state read in it (rows locked on MySQL); the publisher diffs them and writes one outbox row
+ * (topic {@link FLOWS_DOMAIN_EVENT}) per event in that same transaction, so the change and its
+ * events commit together or not at all. After the commit the rows are handed to the engine; if
+ * the process dies first the outbox sweeper delivers them, and a redelivered event starts no
+ * second run (the run's trigger key is derived from the event id and the flow). Changes made by flows themselves (`chat.assign`, `contact.tag`,
  * `contact.update_field`) publish nothing, so flows cannot trigger each other in a loop.
  */
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { Database } from '../database/database.service.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { newId } from '../database/ids.js';
-import { ROOT_LOGGER } from '../logging/logger.js';
-import { OutboxService } from '../outbox/outbox.service.js';
+import { OutboxService, type OutboxRow } from '../outbox/outbox.service.js';
 import { FlowEngine } from './engine.js';
 
 /** Outbox topic of chat / contact events for the flow engine. */
@@ -79,54 +78,39 @@ export function changedContactFields(before: ContactSnapshot, after: ContactSnap
 
 @Injectable()
 export class FlowDomainEvents implements OnModuleInit {
-  private readonly log: Logger;
-
   constructor(
-    private readonly db: Database,
     private readonly outbox: OutboxService,
     private readonly engine: FlowEngine,
-    @Inject(ROOT_LOGGER) logger: Logger,
-  ) {
-    this.log = logger.child({ component: 'flow-events' });
-  }
+  ) {}
 
   onModuleInit(): void {
     this.outbox.on(FLOWS_DOMAIN_EVENT, async (ev: FlowDomainEvent) => void (await this.engine.domainEvent(ev)));
   }
 
   /**
-   * After chats changed (PATCH /chats/:id, bulk updates): publishes assignment, status and
-   * tag-added events. `before` / `after` are matched by chat id. Never throws (a failure is
-   * logged; the chat change stands).
+   * Inside the transaction `m` that changed chats (PATCH /chats/:id, bulk updates): writes the
+   * outbox rows of the assignment, status and tag-added events and returns them for
+   * {@link deliver} after the commit. `before` / `after` are matched by chat id and must be read
+   * in `m`. Throws on a database error, which rolls the change back with its events.
    */
-  async chatsChanged(tenantId: string, before: ChatSnapshot[], after: ChatSnapshot[], actorId: string | null): Promise<void> {
+  chatsChangedIn(m: EntityManager, tenantId: string, before: ChatSnapshot[], after: ChatSnapshot[], actorId: string | null): Promise<OutboxRow[]> {
     const prev = new Map(before.map((c) => [c.id, c]));
-    const events = after.flatMap((c) => (prev.has(c.id) ? chatEvents(tenantId, prev.get(c.id)!, c, actorId) : []));
-    await this.publish(events);
+    return this.enqueue(m, after.flatMap((c) => (prev.has(c.id) ? chatEvents(tenantId, prev.get(c.id)!, c, actorId) : [])));
   }
 
-  /** After a contact changed (PATCH /contacts/:id): publishes the changed fields. Never throws. */
-  async contactChanged(tenantId: string, before: ContactSnapshot, after: ContactSnapshot, actorId: string | null): Promise<void> {
+  /** Inside the transaction `m` that changed a contact (PATCH /contacts/:id): like {@link chatsChangedIn} for the changed fields. */
+  contactChangedIn(m: EntityManager, tenantId: string, before: ContactSnapshot, after: ContactSnapshot, actorId: string | null): Promise<OutboxRow[]> {
     const fields = changedContactFields(before, after);
-    if (fields.length) await this.publish([{ id: newId(), kind: 'contact_field_changed', tenantId, actorId, at: Date.now(), contactId: after.id, fields }]);
+    return this.enqueue(m, fields.length ? [{ id: newId(), kind: 'contact_field_changed', tenantId, actorId, at: Date.now(), contactId: after.id, fields }] : []);
   }
 
-  /** Writes the events as outbox rows (one transaction) and hands them to the engine. */
-  async publish(events: FlowDomainEvent[]): Promise<void> {
-    if (!events.length) return;
-    try {
-      const now = Date.now();
-      const rows = events.map((ev) => ({ id: newId(), tenantId: ev.tenantId, topic: FLOWS_DOMAIN_EVENT, payload: JSON.stringify(ev), attempts: 0 }));
-      // available later: the sweeper takes them only if this process does not finish them
-      await this.db.transaction((m) =>
-        m.query(
-          this.db.insertIgnore('outbox', ['id', 'tenant_id', 'topic', 'payload', 'attempts', 'available_at', 'created_at'], rows.length),
-          rows.flatMap((r) => [r.id, r.tenantId, r.topic, r.payload, 0, now + 30_000, now]),
-        ),
-      );
-      this.outbox.handleNow(rows);
-    } catch (err) {
-      this.log.error({ err, events: events.map((e) => e.kind) }, 'publishing flow events failed');
-    }
+  /** Writes one outbox row per event in the caller's transaction `m`. */
+  enqueue(m: EntityManager, events: FlowDomainEvent[]): Promise<OutboxRow[]> {
+    return this.outbox.enqueue(m, events.map((ev) => ({ tenantId: ev.tenantId, topic: FLOWS_DOMAIN_EVENT, payload: ev })));
+  }
+
+  /** After the commit: hands the rows to the engine now; rows it does not finish are swept later. */
+  deliver(rows: OutboxRow[]): void {
+    if (rows.length) this.outbox.handleNow(rows);
   }
 }

@@ -6,7 +6,9 @@
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 import { Database } from '../database/database.service.js';
+import { newId } from '../database/ids.js';
 import { ROOT_LOGGER } from '../logging/logger.js';
 
 /** An outbox row. `payload` is JSON text. */
@@ -46,6 +48,23 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   on(topic: string, handler: OutboxHandler): void {
     if (this.handlers.has(topic)) throw new Error(`Outbox topic ${topic} already has a handler`);
     this.handlers.set(topic, handler);
+  }
+
+  /**
+   * Inserts outbox rows inside the caller's transaction `m` (they commit or roll back with the
+   * change they describe) and returns them; after the commit the caller hands them to
+   * {@link handleNow}. They become available to the sweeper after `sweepAfterMs`, so the sweeper
+   * takes them only if this process did not finish them.
+   */
+  async enqueue(m: EntityManager, rows: { tenantId: string | null; topic: string; payload: unknown }[], sweepAfterMs = 30_000): Promise<OutboxRow[]> {
+    if (!rows.length) return [];
+    const now = Date.now();
+    const out = rows.map((r) => ({ id: newId(), tenantId: r.tenantId, topic: r.topic, payload: JSON.stringify(r.payload), attempts: 0 }));
+    await m.query(
+      this.db.insertIgnore('outbox', ['id', 'tenant_id', 'topic', 'payload', 'attempts', 'available_at', 'created_at'], out.length),
+      out.flatMap((r) => [r.id, r.tenantId, r.topic, r.payload, 0, now + sweepAfterMs, now]),
+    );
+    return out;
   }
 
   /** Handles just-committed rows in the background; each is deleted once handled. */
