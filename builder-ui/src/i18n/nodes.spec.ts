@@ -54,6 +54,26 @@ describe('translated node types', () => {
     expect(Object.keys(ar.options).sort()).toEqual(Object.keys(es.options).sort());
   });
 
+  it('translates the event, regex and API triggers and the capture kinds of ask.question with their settings', () => {
+    const triggers = ['trigger.regex', 'trigger.chat_assigned', 'trigger.status_changed', 'trigger.tag_added', 'trigger.contact_field_changed', 'trigger.api'];
+    const captures = ['date', 'choice', 'image', 'video', 'audio', 'document', 'location', 'contact'];
+    for (const [lng, res] of [['es', es], ['pt-BR', ptBR], ['ar', ar]] as const) {
+      const t = tIn(lng);
+      for (const type of triggers) expect([lng, nodeLabel(t, { type, label: 'server' }), nodeDescription(t, { type, description: 'server' })]).not.toContain('server');
+      for (const v of captures) expect([lng, v, (res.options as Record<string, string>)[v]]).toEqual([lng, v, optionLabel(t, 'ask.question', 'capture', v)]); // 'audio' is 'audio' in Spanish
+      for (const v of ['DMY', 'MDY']) expect([lng, optionLabel(t, 'ask.question', 'dateOrder', v)]).not.toEqual([lng, v]);
+      for (const f of ['options', 'listOptions', 'dateOrder', 'timezone']) expect([lng, fieldTitle(t, 'ask.question', f, 'server')]).not.toEqual([lng, 'server']);
+    }
+    expect(optionLabel(tIn('es'), 'ask.question', 'capture', 'location')).toBe('ubicación');
+    expect(optionLabel(tIn('ar'), 'ask.question', 'capture', 'video')).toBe('فيديو');
+    expect(optionLabel(tIn('pt-BR'), 'ask.question', 'dateOrder', 'MDY')).toBe('mês/dia/ano');
+    expect(optionLabel(tIn('en'), 'ask.question', 'dateOrder', 'DMY')).toBe('day/month/year'); // English labels the codes too
+    expect(optionLabel(tIn('en'), 'ask.question', 'capture', 'document')).toBe('document');
+    expect(fieldTitle(tIn('ar'), 'ask.question', 'timezone', 'Timezone')).toBe('المنطقة الزمنية للتواريخ النسبية (اليوم، غدًا)');
+    expect(fieldTitle(tIn('es'), 'ask.question', 'options.0.title', 'Title')).toBe('Título'); // the list's items keep the shared titles
+    expect(nodeLabel(tIn('ar'), { type: 'trigger.status_changed', label: 'Chat status changed' })).not.toBe('Chat status changed');
+  });
+
   it('has the same node types and field titles in every language', () => {
     const keys = (o: { nodeTypes: Record<string, unknown>; fields: Record<string, string> }) => ({ fields: Object.keys(o.fields).sort() });
     for (const l of [es, ptBR, ar]) {

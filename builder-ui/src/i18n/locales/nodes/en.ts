@@ -5,6 +5,10 @@
 export default {
   nodeTypes: {
     'send.template': { fields: { name: 'Template name' } },
+    'ask.question': {
+      fields: { options: 'Choices (choice answers)', listOptions: 'List the choices after the question', dateOrder: 'Order of numeric dates', timezone: 'Time zone for relative dates (today, tomorrow)' },
+      options: { dateOrder: { DMY: 'day/month/year', MDY: 'month/day/year' } },
+    },
     'logic.switch': { fields: { value: 'Value to check' } },
     'sheets.lookup': { fields: { value: 'Value to find', variable: 'Save the row in variable' } },
     'send.buttons': { fields: { variable: 'Save the choice in variable' } },

@@ -16,7 +16,12 @@ export default {
     'send.media': { label: 'Enviar archivo', description: 'Envía una imagen, un vídeo, un audio o un documento desde una URL https pública, con pie de foto opcional.' },
     'send.template': { label: 'Enviar plantilla', description: 'Envía una plantilla de mensaje aprobada (formato de WhatsApp); se puede enviar fuera de la ventana de 24 horas.', fields: { name: 'Nombre de la plantilla' } },
     'send.buttons': { label: 'Botones / lista', description: 'Envía botones de respuesta (hasta 3) o una lista (hasta 10 filas); con una variable, espera la elección.', fields: { variable: 'Guardar la elección en la variable' } },
-    'ask.question': { label: 'Hacer una pregunta', description: 'Envía la pregunta y espera la respuesta; una respuesta válida se guarda en la variable; si no, repregunta y luego sigue por «invalid».' },
+    'ask.question': {
+      label: 'Hacer una pregunta',
+      description: 'Envía la pregunta y espera la respuesta; una respuesta válida se guarda en la variable; si no, repregunta y luego sigue por «invalid». Con tiempo límite, si no llega respuesta a tiempo sigue por «timeout».',
+      fields: { options: 'Opciones (respuesta de opción)', listOptions: 'Mostrar las opciones tras la pregunta', dateOrder: 'Orden de las fechas numéricas', timezone: 'Zona horaria para fechas relativas (hoy, mañana)' },
+      options: { dateOrder: { DMY: 'día/mes/año', MDY: 'mes/día/año' } },
+    },
     'logic.condition': { label: 'Condición', description: 'Sigue por «true» cuando los grupos de reglas se cumplen; si no, por «false».' },
     'logic.switch': { label: 'Selector', description: 'Sigue por el primer caso que coincide con el valor (hasta 10 casos); si no, por «default».', fields: { value: 'Valor a evaluar' } },
     'logic.ab_split': { label: 'Prueba A/B', description: 'Envía un porcentaje de las ejecuciones a «a» y el resto a «b».' },

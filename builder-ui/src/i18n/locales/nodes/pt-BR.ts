@@ -16,7 +16,12 @@ export default {
     'send.media': { label: 'Enviar mídia', description: 'Envia uma imagem, vídeo, áudio ou documento de uma URL https pública, com legenda opcional.' },
     'send.template': { label: 'Enviar modelo', description: 'Envia um modelo de mensagem aprovado (formato do WhatsApp); pode ser enviado fora da janela de 24 horas.', fields: { name: 'Nome do modelo' } },
     'send.buttons': { label: 'Botões / lista', description: 'Envia botões de resposta (até 3) ou uma lista (até 10 linhas); com uma variável, espera a escolha.', fields: { variable: 'Salvar a escolha na variável' } },
-    'ask.question': { label: 'Fazer uma pergunta', description: 'Envia a pergunta e espera a resposta; uma resposta válida é salva na variável; senão, pergunta de novo e depois segue por “invalid”.' },
+    'ask.question': {
+      label: 'Fazer uma pergunta',
+      description: 'Envia a pergunta e espera a resposta; uma resposta válida é salva na variável; senão, pergunta de novo e depois segue por “invalid”. Com tempo limite, se a resposta não chegar a tempo segue por “timeout”.',
+      fields: { options: 'Opções (resposta de escolha)', listOptions: 'Listar as opções depois da pergunta', dateOrder: 'Ordem das datas numéricas', timezone: 'Fuso horário para datas relativas (hoje, amanhã)' },
+      options: { dateOrder: { DMY: 'dia/mês/ano', MDY: 'mês/dia/ano' } },
+    },
     'logic.condition': { label: 'Condição', description: 'Segue por “true” quando os grupos de regras são atendidos; senão, por “false”.' },
     'logic.switch': { label: 'Seletor', description: 'Segue pelo primeiro caso que corresponde ao valor (até 10 casos); senão, por “default”.', fields: { value: 'Valor a verificar' } },
     'logic.ab_split': { label: 'Teste A/B', description: 'Envia uma porcentagem das execuções para “a” e o restante para “b”.' },
