@@ -209,14 +209,12 @@ export class ConversationsRepository implements OnModuleInit {
       .getMany();
   }
 
+  /**
+   * Updates a chat's fields in their own transaction. No flow events: inbox changes that start
+   * flows go through {@link changeChats}.
+   */
   async updateChat(tenantId: string, id: string, patch: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId' | 'unreadCount'>>): Promise<void> {
     await this.db.transaction((m) => m.update(ChatEntity, { tenantId, id }, { ...patch, updatedAt: Date.now() }));
-  }
-
-  /** Applies one change to several chats of the tenant in one transaction. */
-  async updateChats(tenantId: string, ids: string[], patch: Partial<Pick<ChatEntity, 'assigneeId' | 'status' | 'stageId'>>): Promise<void> {
-    if (!ids.length) return;
-    await this.db.transaction((m) => m.update(ChatEntity, { tenantId, id: In(ids) }, { ...patch, updatedAt: Date.now() }));
   }
 
   /**
@@ -294,12 +292,7 @@ export class ConversationsRepository implements OnModuleInit {
     return rows.map((r) => r.chatId);
   }
 
-  /** Adds and removes tags (by name; missing ones are created) on several chats at once. */
-  async changeChatsTags(tenantId: string, chatIds: string[], add: string[], remove: string[]): Promise<void> {
-    if (!chatIds.length || (!add.length && !remove.length)) return;
-    await this.db.transaction((m) => this.addRemoveChatTags(m, tenantId, chatIds, add, remove));
-  }
-
+  /** Adds and removes tags (by name; missing ones are created) on several chats, in `m`. */
   private async addRemoveChatTags(m: EntityManager, tenantId: string, chatIds: string[], add: string[], remove: string[]): Promise<void> {
     const addNames = [...new Set(add.map((n) => n.trim()).filter(Boolean))];
     const removeNames = [...new Set(remove.map((n) => n.trim()).filter(Boolean))];
@@ -338,11 +331,7 @@ export class ConversationsRepository implements OnModuleInit {
     return out;
   }
 
-  /** Replaces a chat's tags by name, creating missing tags. */
-  async setChatTags(tenantId: string, chatId: string, names: string[]): Promise<void> {
-    await this.db.transaction((m) => this.replaceChatTags(m, tenantId, chatId, names));
-  }
-
+  /** Replaces a chat's tags by name (missing tags are created), in `m`. */
   private async replaceChatTags(m: EntityManager, tenantId: string, chatId: string, names: string[]): Promise<void> {
     const unique = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
     const existing = unique.length ? await m.findBy(TagEntity, { tenantId, name: In(unique) }) : [];
