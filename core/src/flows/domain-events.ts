@@ -12,6 +12,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../database/ids.js';
+import type { ChatState } from '../conversations/conversations.repository.js';
 import { OutboxService, type OutboxRow } from '../outbox/outbox.service.js';
 import { FlowEngine } from './engine.js';
 
@@ -35,15 +36,8 @@ export type FlowDomainEvent =
   | (EventBase & { kind: 'tag_added'; chatId: string; channelId: string; contactId: string; tags: string[] })
   | (EventBase & { kind: 'contact_field_changed'; contactId: string; fields: string[] });
 
-/** What the publisher needs of a chat (the public ChatJson has it). */
-export interface ChatSnapshot {
-  id: string;
-  channelId: string;
-  contactId: string;
-  assigneeId: string | null;
-  status: string;
-  tags: string[];
-}
+/** What the publisher needs of a chat: the state the repository reads inside the change's transaction. */
+export type ChatSnapshot = ChatState;
 
 /** What the publisher needs of a contact. */
 export interface ContactSnapshot {
