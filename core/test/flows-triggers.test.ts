@@ -113,6 +113,23 @@ describe('chat and contact events', () => {
     await disableAll();
   });
 
+  it('the first agent reply to an unassigned chat assigns it and starts chat_assigned flows once', async () => {
+    const id = await flow('On reply-assign', {
+      nodes: [n('t', 'trigger.chat_assigned'), n('s', 'send.text', { text: 'Assigned by reply to {{vars.event.assigneeId}}' })],
+      edges: [e('t', 's')],
+    });
+    const customer = '15550500009';
+    const chat = await chatOf(customer);
+    expect((await call('POST', `/api/v1/chats/${chat.id}/messages`, { type: 'text', text: 'Hi, I am on it' })).status).toBe(202);
+    await eventually(() => texts(customer).some((x) => x.startsWith('Assigned by reply')));
+    expect(texts(customer)).toContain(`Assigned by reply to ${owner.user.id}`);
+    // a second reply (the chat already has its assignee) starts nothing
+    expect((await call('POST', `/api/v1/chats/${chat.id}/messages`, { type: 'text', text: 'Still here' })).status).toBe(202);
+    await eventually(() => texts(customer).includes('Still here'));
+    expect(Number((await db().manager.query('SELECT COUNT(*) AS n FROM flow_runs WHERE flow_id = ?', [id]))[0].n)).toBe(1);
+    await disableAll();
+  });
+
   it('a redelivered event starts no second run; an event of another tenant starts nothing here', async () => {
     const id = await flow('Tag once', { nodes: [n('t', 'trigger.tag_added'), n('s', 'send.text', { text: 'tagged' })], edges: [e('t', 's')] });
     const chat = await chatOf('15550500002');

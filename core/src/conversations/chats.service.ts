@@ -226,7 +226,14 @@ export class ChatsService {
       type: input.type, text, media, content, status: 'queued', error: null, externalId: null, replyToExternalId: replyTo, reactionToId: null,
       createdAt: now, providerAt: null, sentAt: null, deliveredAt: null, readAt: null, failedAt: null, attempts: 0, nextAttemptAt: null, leaseUntil: null,
     } satisfies Partial<MessageEntity>);
-    await this.repo.insertOutbound(msg, { assigneeId: chat.assigneeId ? undefined : auth.userId, preview: previewOf(input.type, text ?? (input.type === 'template' ? input.template.name : null)) });
+    // the first agent to reply to an unassigned chat becomes its assignee: a chat_assigned event for flows
+    const state = { id: chatId, channelId: chat.channelId, contactId: chat.contactId, status: chat.status, tags: [] as string[] };
+    const events = await this.repo.insertOutbound(
+      msg,
+      { assigneeId: chat.assigneeId ? undefined : auth.userId, preview: previewOf(input.type, text ?? (input.type === 'template' ? input.template.name : null)) },
+      (m, r) => (r.assigned ? this.flowEvents.chatsChangedIn(m, auth.tenantId, [{ ...state, assigneeId: null }], [{ ...state, assigneeId: auth.userId }], auth.userId) : Promise.resolve([])),
+    );
+    this.flowEvents.deliver(events ?? []);
     const json = this.views.message(msg);
     this.realtime.emit(auth.tenantId, 'message_created', { message: json });
     const updated = await this.repo.getChat(auth.tenantId, chatId);

@@ -435,25 +435,26 @@ export class ConversationsRepository implements OnModuleInit {
     return qb.orderBy('m.id', 'DESC').limit(limit + 1).getMany();
   }
 
-  /** Stores an outbound message and updates the chat summary (and assignee) atomically. */
-  async insertOutbound(
+  /**
+   * Stores an outbound message and updates the chat summary (and assignee) atomically.
+   * `extra` runs in the same transaction; its `assigned` flag tells whether this message made
+   * `chatPatch.assigneeId` the assignee of a chat that had none (only one concurrent reply can).
+   */
+  async insertOutbound<T = void>(
     msg: MessageEntity,
     chatPatch: { assigneeId?: string; preview: string },
-    extra?: (m: EntityManager) => Promise<void>,
-  ): Promise<void> {
-    await this.db.transaction(async (m) => {
+    extra?: (m: EntityManager, r: { assigned: boolean }) => Promise<T>,
+  ): Promise<T | undefined> {
+    return this.db.transaction(async (m) => {
       await m.insert(MessageEntity, asRow(msg));
       const set: Record<string, unknown> = { lastMessageAt: msg.createdAt, lastMessagePreview: chatPatch.preview, updatedAt: msg.createdAt };
+      let assigned = false;
       if (chatPatch.assigneeId) {
-        await m
-          .createQueryBuilder()
-          .update(ChatEntity)
-          .set({ assigneeId: chatPatch.assigneeId })
-          .where('id = :id AND tenant_id = :t AND assignee_id IS NULL', { id: msg.chatId, t: msg.tenantId })
-          .execute();
+        assigned =
+          (await this.db.execute(m, 'UPDATE chats SET assignee_id = ? WHERE id = ? AND tenant_id = ? AND assignee_id IS NULL', [chatPatch.assigneeId, msg.chatId, msg.tenantId])) > 0;
       }
       await m.update(ChatEntity, { tenantId: msg.tenantId, id: msg.chatId }, set);
-      await extra?.(m);
+      return extra?.(m, { assigned });
     });
   }
 
