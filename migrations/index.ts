@@ -14,5 +14,6 @@ import { FlowDraftRevision1763780000001 } from './1763780000001-flow-draft-revis
 import { ChatsContactIndex1763790000001 } from './1763790000001-chats-contact-index.js';
 import { RetentionIndexes1763800000001 } from './1763800000001-retention-indexes.js';
 import { RevocableSessions1763800000002 } from './1763800000002-revocable-sessions.js';
+import { FlowLogRetention1763810000001 } from './1763810000001-flow-log-retention.js';
 
-export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001, Jobs1763730000001, FlowAssign1763730000002, ChannelHealth1763750000001, Webchat1763740000001, ChatsActivityIndex1763750000002, ChatsLastActivity1763761000001, MessageSearch1763761000002, Automations1763770000001, FlowDraftRevision1763780000001, ChatsContactIndex1763790000001, RetentionIndexes1763800000001, RevocableSessions1763800000002];
+export const MIGRATIONS = [InitialSchema1763700000000, CannedResponses1763720000001, Flows1763710000001, Jobs1763730000001, FlowAssign1763730000002, ChannelHealth1763750000001, Webchat1763740000001, ChatsActivityIndex1763750000002, ChatsLastActivity1763761000001, MessageSearch1763761000002, Automations1763770000001, FlowDraftRevision1763780000001, ChatsContactIndex1763790000001, RetentionIndexes1763800000001, RevocableSessions1763800000002, FlowLogRetention1763810000001];

@@ -1,5 +1,5 @@
 /**
- * Retention (core/src/ops): old webhook_events rows and finished failed one-off jobs are deleted
+ * Retention (core/src/ops): old webhook_events rows, finished failed one-off jobs and the flow log are deleted
  * in batches by age, newer rows stay, whatever their tenant; the hourly job is scheduled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('retention', () => {
 
   beforeAll(async () => {
     // no job processor: the retention job, due at start, would race the assertions
-    t = await startTestParley({ WEBHOOK_EVENTS_RETENTION_DAYS: '30', JOBS_RETENTION_DAYS: '7', JOBS_PROCESSOR: '0' });
+    t = await startTestParley({ WEBHOOK_EVENTS_RETENTION_DAYS: '30', JOBS_RETENTION_DAYS: '7', FLOW_LOG_RETENTION_DAYS: '90', JOBS_PROCESSOR: '0' });
     db = t.parley.app.get(Database);
     retention = t.parley.app.get(RetentionService);
   });
@@ -66,6 +66,33 @@ describe('retention', () => {
     expect(names).toEqual(['t.failed-new', 't.pending', 't.recurring', 't.retry']);
   });
 
+  it('deletes flow node executions and finished runs older than FLOW_LOG_RETENTION_DAYS; waiting runs stay', async () => {
+    const now = Date.now();
+    const tenant = randomUUID();
+    const flow = randomUUID();
+    const insertRun = async (status: string, updatedAt: number, finishedAt: number | null, activeChat: string | null) => {
+      const id = randomUUID();
+      await db.manager.query(
+        "INSERT INTO flow_runs (id, tenant_id, flow_id, mode, status, vars_json, state_json, transcript_json, graph_json, contact_json, active_chat_key, steps, created_at, updated_at, finished_at) VALUES (?, ?, ?, 'live', ?, '{}', '{}', '[]', 'null', 'null', ?, 1, ?, ?, ?)",
+        [id, tenant, flow, status, activeChat, updatedAt, updatedAt, finishedAt],
+      );
+      return id;
+    };
+    const insertStep = (runId: string, startedAt: number) =>
+      db.manager.query("INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, node_id, node_type, started_at, finished_at, outcome) VALUES (?, ?, ?, ?, 'n1', 'send.text', ?, ?, 'ok')", [randomUUID(), tenant, runId, flow, startedAt, startedAt]);
+    const oldDone = await insertRun('completed', now - 91 * DAY, now - 91 * DAY, null);
+    const oldWaiting = await insertRun('waiting', now - 91 * DAY, null, randomUUID());
+    const newDone = await insertRun('failed', now - 10 * DAY, now - 10 * DAY, null);
+    await insertStep(oldDone, now - 91 * DAY);
+    await insertStep(oldWaiting, now - 91 * DAY);
+    await insertStep(newDone, now - 10 * DAY);
+    const report = await retention.pruneAll(now);
+    expect(report).toMatchObject({ flow_steps: 2, flow_runs: 1 });
+    const runs = (await db.manager.query('SELECT id FROM flow_runs WHERE tenant_id = ?', [tenant])).map((r: { id: string }) => r.id).sort();
+    expect(runs).toEqual([oldWaiting, newDone].sort());
+    expect(await db.manager.query('SELECT run_id FROM flow_steps WHERE tenant_id = ?', [tenant])).toEqual([{ run_id: newDone }]);
+  });
+
   it('schedules the hourly retention job once, due now on first start', async () => {
     const rows = await db.manager.query('SELECT name, type, repeat_interval, next_run_at FROM jobs WHERE name = ?', [RETENTION_JOB]);
     expect(rows).toHaveLength(1);
@@ -74,7 +101,7 @@ describe('retention', () => {
   });
 
   it('keeps rows forever with 0 days', async () => {
-    const t0 = await startTestParley({ WEBHOOK_EVENTS_RETENTION_DAYS: '0', JOBS_RETENTION_DAYS: '0', JOBS_PROCESSOR: '0' });
+    const t0 = await startTestParley({ WEBHOOK_EVENTS_RETENTION_DAYS: '0', JOBS_RETENTION_DAYS: '0', FLOW_LOG_RETENTION_DAYS: '0', JOBS_PROCESSOR: '0' });
     try {
       const d = t0.parley.app.get(Database);
       await d.manager.query('INSERT INTO webhook_events (id, tenant_id, channel_id, channel_type, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)', [randomUUID(), randomUUID(), randomUUID(), 'whatsapp', '{}', 1]);

@@ -59,6 +59,8 @@ const envSchema = z.object({
   WEBHOOK_EVENTS_RETENTION_DAYS: z.coerce.number().min(0).default(30),
   /** Retention: finished one-off jobs that agenda keeps (failed ones) are deleted after this many days (0 = keep forever). */
   JOBS_RETENTION_DAYS: z.coerce.number().min(0).default(7),
+  /** Retention: flow node executions (`flow_steps`) and finished runs (`flow_runs`) older than this many days are deleted hourly (0 = keep forever). */
+  FLOW_LOG_RETENTION_DAYS: z.coerce.number().min(0).default(90),
   /** Flow `http.request`: allowed host names (comma-separated, `*.example.com` wildcards; `*` = any public host). */
   FLOW_HTTP_ALLOW_HOSTS: z.string().default('*'),
   /** Flow `http.request`: allow private, loopback and link-local addresses (1) — off by default. */
@@ -99,7 +101,7 @@ export interface AppConfig {
   /** Bearer token of `GET /metrics` (METRICS_TOKEN); unset = the endpoint answers 404. */
   metricsToken?: string;
   /** Retention of operational rows, days (0 = keep forever); see core/src/ops/retention.service.ts. */
-  retention: { webhookEventsDays: number; jobsDays: number };
+  retention: { webhookEventsDays: number; jobsDays: number; flowLogDays: number };
   /** Outbound HTTP of flows and plugin nodes: host allow-list, private addresses, timeout. */
   flowHttp: { allowHosts: string[]; allowPrivate: boolean; timeoutMs: number };
   sandbox: { memoryMb: number; timeoutMs: number; workers: number };
@@ -163,7 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobs: { processor: e.JOBS_PROCESSOR === '1', processEveryMs: e.JOBS_PROCESS_EVERY_MS, lockLifetimeMs: e.JOBS_LOCK_LIFETIME_MS },
     trustProxy: parseTrustProxy(e.TRUST_PROXY)!,
     metricsToken: e.METRICS_TOKEN || undefined,
-    retention: { webhookEventsDays: e.WEBHOOK_EVENTS_RETENTION_DAYS, jobsDays: e.JOBS_RETENTION_DAYS },
+    retention: { webhookEventsDays: e.WEBHOOK_EVENTS_RETENTION_DAYS, jobsDays: e.JOBS_RETENTION_DAYS, flowLogDays: e.FLOW_LOG_RETENTION_DAYS },
     flowHttp: {
       allowHosts: e.FLOW_HTTP_ALLOW_HOSTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
       allowPrivate: e.FLOW_HTTP_ALLOW_PRIVATE === '1',

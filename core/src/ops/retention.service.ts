@@ -5,6 +5,8 @@
  * - `webhook_events` (raw provider payloads) older than `WEBHOOK_EVENTS_RETENTION_DAYS` (default 30);
  * - finished one-off jobs that agenda keeps (failed ones; successful ones are removed when they
  *   complete) older than `JOBS_RETENTION_DAYS` (default 7);
+ * - the flow execution log: `flow_steps` (node executions) and finished `flow_runs` older than
+ *   `FLOW_LOG_RETENTION_DAYS` (default 90; the builder's analytics and automation logs read them);
  * - `revoked_tokens` (signed-out tokens) once they have expired.
  * 0 days keeps rows forever. Other operational tables are bounded already (the outbox deletes
  * handled rows and drops rows after 10 attempts; channel login sessions are sealed tokens, not rows).
@@ -57,6 +59,9 @@ export class RetentionService implements OnModuleInit, OnApplicationBootstrap {
       { target: { table: 'webhook_events', column: 'received_at' }, cutoffMs: daysAgo(this.config.retention.webhookEventsDays) },
       // one-off jobs that finished and are not scheduled again (agenda keeps failed ones)
       { target: { table: 'jobs', column: 'last_finished_at', where: "next_run_at IS NULL AND locked_at IS NULL AND type = 'normal'" }, cutoffMs: daysAgo(this.config.retention.jobsDays) },
+      // the flow execution log: node executions by start, finished runs by finish (waiting runs stay)
+      { target: { table: 'flow_steps', column: 'started_at' }, cutoffMs: daysAgo(this.config.retention.flowLogDays) },
+      { target: { table: 'flow_runs', column: 'finished_at', where: 'finished_at IS NOT NULL AND active_chat_key IS NULL' }, cutoffMs: daysAgo(this.config.retention.flowLogDays) },
       // signed-out tokens that have expired anyway (their signature check refuses them now)
       { target: { table: 'revoked_tokens', column: 'expires_at' }, cutoffMs: now },
     ];
