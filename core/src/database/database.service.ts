@@ -1,4 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'mysql2/promise';
+import { createPool } from 'mysql2/promise';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** SQL dialect family of the running database. */
@@ -13,6 +15,7 @@ export type Dialect = 'sqlite' | 'mysql';
 export class Database implements OnApplicationShutdown {
   readonly dialect: Dialect;
   private tail: Promise<unknown> = Promise.resolve();
+  private batchPool: Pool | null = null;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
@@ -46,6 +49,22 @@ export class Database implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * MySQL only: a small mysql2 pool of its own (beside TypeORM's), opened on first use, whose
+   * connections accept several `;`-separated statements in one query (`multipleStatements`),
+   * so a caller can send a transaction's statements in one round trip. Only for SQL built by
+   * the caller with `?` placeholders (never for text from outside); TypeORM's pool stays
+   * single-statement. Closed at shutdown.
+   */
+  multiStatementPool(): Pool {
+    if (this.dialect !== 'mysql') throw new Error('multiStatementPool: MySQL only');
+    if (!this.batchPool) {
+      const o = this.dataSource.options as { url?: string };
+      this.batchPool = createPool({ uri: o.url, charset: 'utf8mb4_unicode_ci', timezone: 'Z', multipleStatements: true, connectionLimit: 4 });
+    }
+    return this.batchPool;
+  }
+
   /** `INSERT ... ` prefix that ignores unique-key conflicts, with the dialect's suffix. */
   insertIgnore(table: string, columns: string[], rows: number): string {
     const tuple = `(${columns.map(() => '?').join(',')})`;
@@ -56,6 +75,8 @@ export class Database implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.tail.catch(() => undefined);
+    await this.batchPool?.end().catch(() => undefined);
+    this.batchPool = null;
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

@@ -110,8 +110,14 @@ export class StaleRunError extends Error {}
 const MAX_STEP_BATCH = 200;
 /** MySQL: batch transactions in flight at once (each on its own pooled connection). */
 const MYSQL_COMMITTERS = 4;
-/** Smallest batch handed to another committer. */
-const MIN_SHARE = 4;
+/**
+ * MySQL: steps that must be waiting before a second (third, …) committer starts, and the
+ * smallest batch handed to one. Below that, steps wait for the running committer's next batch:
+ * a few big batches cost less CPU (statements, round trips, commits per step) than many small
+ * overlapping ones, and CPU is what a small host runs out of first; a large backlog still
+ * spreads over overlapping commits.
+ */
+const MIN_SHARE = 16;
 
 interface PendingStep {
   run: RunRow;
@@ -229,10 +235,12 @@ export class RunsRepository {
   /** Starts a committer on the next turn (steps computed meanwhile join the batch). */
   private schedule(): void {
     if (this.scheduled || this.committing >= this.maxCommitters || !this.queue.length) return;
+    // a committer is busy: it takes what queued meanwhile, unless enough for another one queued
+    if (this.committing > 0 && this.queue.length < MIN_SHARE) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.committing < this.maxCommitters && this.queue.length) void this.drain();
+      if (this.committing < this.maxCommitters && this.queue.length && (this.committing === 0 || this.queue.length >= MIN_SHARE)) void this.drain();
     });
   }
 
@@ -245,9 +253,10 @@ export class RunsRepository {
         const share = idle > 0 && this.queue.length >= 2 * MIN_SHARE ? Math.max(MIN_SHARE, Math.ceil(this.queue.length / (idle + 1))) : MAX_STEP_BATCH;
         const batch = this.queue.splice(0, Math.min(share, MAX_STEP_BATCH));
         this.schedule();
-        let results: (MessageEntity[] | StaleRunError)[];
+        let results: (MessageEntity[] | StaleRunError)[] | null = null;
         try {
-          results = await this.transaction(batch, (m) => this.writeSteps(m, batch));
+          if (this.isBare(batch)) results = await this.commitBare(batch);
+          results ??= await this.transaction(batch, (m) => this.writeSteps(m, batch));
         } catch (err) {
           if (batch.length === 1) {
             batch[0].reject(err);
@@ -282,7 +291,7 @@ export class RunsRepository {
    * the batch's round trips. Everything else goes through {@link Database.transaction}.
    */
   private async transaction<T>(batch: PendingStep[], fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.db.dialect !== 'mysql' || batch.some((p) => p.extra || (p.run.mode === 'live' && p.run.chatId && p.effects.length))) return this.db.transaction(fn);
+    if (!this.isBare(batch)) return this.db.transaction(fn);
     const qr = this.db.dataSource.createQueryRunner();
     await qr.connect();
     try {
@@ -298,10 +307,57 @@ export class RunsRepository {
     }
   }
 
+  /** MySQL, and only run rows and log rows to write (no effects on chats, no timer jobs). */
+  private isBare(batch: PendingStep[]): boolean {
+    return this.db.dialect === 'mysql' && !batch.some((p) => p.extra || (p.run.mode === 'live' && p.run.chatId && p.effects.length));
+  }
+
+  /**
+   * MySQL, a batch of bare steps in two round trips instead of four: `START TRANSACTION`, the
+   * conditional run update and the log insert go as one multi-statement query on
+   * {@link Database.multiStatementPool}; then `COMMIT` when the update changed every run of the
+   * batch. When some run moved on (fewer rows changed), it rolls back and returns null: the
+   * caller then writes the batch the ordinary way, which finds the stale runs. Steps still
+   * resolve only after their COMMIT returned.
+   */
+  private async commitBare(batch: PendingStep[]): Promise<MessageEntity[][] | null> {
+    const now = Date.now();
+    const upd = this.runUpdate(batch, now);
+    const logs = this.logInsert(batch);
+    const conn = await this.db.multiStatementPool().getConnection();
+    let open = false;
+    try {
+      open = true;
+      const [res] = (await conn.query(`START TRANSACTION; ${upd.sql}${logs ? `; ${logs.sql}` : ''}`, logs ? [...upd.params, ...logs.params] : upd.params)) as unknown as [{ affectedRows: number }[]];
+      if (res[1].affectedRows !== batch.length) {
+        await conn.query('ROLLBACK');
+        open = false;
+        return null;
+      }
+      await conn.query('COMMIT');
+      open = false;
+    } catch (err) {
+      if (open) {
+        try {
+          await conn.query('ROLLBACK');
+        } catch {
+          conn.destroy();
+          throw err;
+        }
+      }
+      throw err;
+    } finally {
+      // a destroyed connection's release is a no-op for the pool
+      conn.release();
+    }
+    for (const p of batch) p.updatedAt = now;
+    return batch.map(() => []);
+  }
+
   /** Writes the steps of a batch in transaction `m`; a step whose run moved on gets a StaleRunError and writes nothing. */
   private async writeSteps(m: EntityManager, batch: PendingStep[]): Promise<(MessageEntity[] | StaleRunError)[]> {
     const out: (MessageEntity[] | StaleRunError)[] = [];
-    const logs: unknown[][] = [];
+    const written: PendingStep[] = [];
     const now = Date.now();
     const moved = await this.updateRuns(m, batch, now);
     for (const p of batch) {
@@ -311,29 +367,31 @@ export class RunsRepository {
         continue;
       }
       p.updatedAt = now;
-      const log = p.log;
-      if (log) {
-        logs.push([newId(), run.tenantId, run.id, log.flowId ?? run.flowId, log.versionId !== undefined ? log.versionId : run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null)]);
-      }
+      written.push(p);
       if (p.extra) await p.extra(m);
       out.push(run.mode === 'live' && run.chatId ? await this.applyEffects(m, run, p.effects) : []);
     }
-    if (logs.length) {
-      await m.query(
-        `INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, version_id, node_id, node_type, started_at, finished_at, outcome, branch, error_json) VALUES ${logs.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
-        logs.flat(),
-      );
-    }
+    const logs = this.logInsert(written);
+    if (logs) await m.query(logs.sql, logs.params);
     return out;
   }
 
-  /**
-   * Writes the runs' new state, each conditional on its step counter, in one statement (a
-   * `CASE id WHEN … END` per column) — one round trip for the whole batch. Returns the ids of
-   * runs another worker moved on (not updated): found by re-reading the counters only when
-   * fewer rows changed than expected.
-   */
-  private async updateRuns(m: EntityManager, batch: PendingStep[], now: number): Promise<Set<string>> {
+  /** One multi-row insert of the steps' log rows (null when none has one). */
+  private logInsert(steps: PendingStep[]): { sql: string; params: unknown[] } | null {
+    const params: unknown[] = [];
+    let n = 0;
+    for (const { run, log } of steps) {
+      if (!log) continue;
+      n++;
+      params.push(newId(), run.tenantId, run.id, log.flowId ?? run.flowId, log.versionId !== undefined ? log.versionId : run.versionId, log.nodeId, log.nodeType, log.startedAt, log.finishedAt, log.outcome, log.branch, json(log.error ?? null));
+    }
+    if (!n) return null;
+    const values = Array.from({ length: n }, () => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(',');
+    return { sql: `INSERT INTO flow_steps (id, tenant_id, run_id, flow_id, version_id, node_id, node_type, started_at, finished_at, outcome, branch, error_json) VALUES ${values}`, params };
+  }
+
+  /** The batch's conditional run update: one statement, a `CASE id WHEN … END` per column. */
+  private runUpdate(batch: PendingStep[], now: number): { sql: string; params: unknown[] } {
     const cols: [string, (r: RunRow) => unknown][] = [
       ['status', (r) => r.status],
       ['current_node_id', (r) => r.currentNodeId],
@@ -363,6 +421,17 @@ export class RunsRepository {
       for (const p of batch) params.push(p.run.id, p.prevSteps);
       sql = `UPDATE flow_runs SET ${sets.join(', ')}, updated_at = ? WHERE ${where}`;
     }
+    return { sql, params };
+  }
+
+  /**
+   * Writes the runs' new state, each conditional on its step counter, in one statement (a
+   * `CASE id WHEN … END` per column) — one round trip for the whole batch. Returns the ids of
+   * runs another worker moved on (not updated): found by re-reading the counters only when
+   * fewer rows changed than expected.
+   */
+  private async updateRuns(m: EntityManager, batch: PendingStep[], now: number): Promise<Set<string>> {
+    const { sql, params } = this.runUpdate(batch, now);
     const changed = await this.db.execute(m, sql, params);
     if (changed === batch.length) return new Set();
     if (batch.length === 1) return new Set([batch[0].run.id]);
