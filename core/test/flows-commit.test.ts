@@ -70,4 +70,34 @@ describe('group commit of steps', () => {
       expect((await db().manager.query('SELECT id FROM flow_steps WHERE run_id = ?', [r.id])).length).toBe(0);
     }
   });
+
+  it('a batch of bare steps (no effects: the MySQL two-round-trip path) with a stale step commits the others, and a lone bare step commits', async () => {
+    const repo = t.parley.app.get(RunsRepository);
+    const good = await Promise.all([newRun(), newRun(), newRun()]);
+    const stale = await newRun();
+    const step = (r: RunRow, prev: number) => {
+      r.steps = prev + 1;
+      r.vars = { at: prev + 1 };
+      return repo.commitStep(r, prev, { nodeId: 't', nodeType: 'trigger.message', startedAt: Date.now(), finishedAt: Date.now(), outcome: 'ok', branch: 'out' }, []);
+    };
+    const results = await Promise.allSettled([step(good[0], 0), step(stale, 7), step(good[1], 0), step(good[2], 0)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(StaleRunError);
+    for (const r of good) {
+      const row = (await db().manager.query('SELECT steps, vars_json FROM flow_runs WHERE id = ?', [r.id]))[0];
+      expect(Number(row.steps)).toBe(1);
+      expect(JSON.parse(row.vars_json)).toEqual({ at: 1 });
+      expect((await db().manager.query('SELECT id FROM flow_steps WHERE run_id = ?', [r.id])).length).toBe(1);
+    }
+    expect(Number((await db().manager.query('SELECT steps FROM flow_runs WHERE id = ?', [stale.id]))[0].steps)).toBe(0);
+    expect((await db().manager.query('SELECT id FROM flow_steps WHERE run_id = ?', [stale.id])).length).toBe(0);
+
+    // alone in its batch, then its next step
+    const lone = await newRun();
+    await step(lone, 0);
+    await step(lone, 1);
+    expect(Number((await db().manager.query('SELECT steps FROM flow_runs WHERE id = ?', [lone.id]))[0].steps)).toBe(2);
+    expect((await db().manager.query('SELECT id FROM flow_steps WHERE run_id = ?', [lone.id])).length).toBe(2);
+    await expect(step(lone, 1)).rejects.toBeInstanceOf(StaleRunError);
+  });
 });
