@@ -7,5 +7,6 @@ export * from './messages.js';
 export * from './channel.js';
 export * from './plugin.js';
 export * from './meta.js';
+export * from './graph.js';
 export * from './testing.js';
 export * from './node.js';

@@ -15,7 +15,7 @@
  * | 100 (other), 2018047…       | invalid parameter (bad attachment URL, too long text) | INVALID_MESSAGE |
  * | anything else               |                                                      | PERMANENT |
  */
-import { ChannelError, type ChannelErrorCode } from '@parley/sdk';
+import { ChannelError, type ChannelErrorCode, graphNetworkError } from '@parley/sdk';
 
 /** The `error` object of a Graph error body, as far as Parley reads it. */
 export interface GraphErrorObject {
@@ -90,9 +90,5 @@ export function mapGraphError(httpStatus: number, body: unknown, what = 'Graph A
   });
 }
 
-/** A network failure or timeout before any Graph answer: retryable. */
-export function mapNetworkError(err: unknown, what: string): ChannelError {
-  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-  const reason = err instanceof Error ? err.message : String(err);
-  return new ChannelError('TEMPORARY', `${what}: ${timedOut ? 'timed out' : 'network error'} (${reason})`, { cause: err });
-}
+/** A network failure or timeout before any Graph answer: retryable (the SDK's `graphNetworkError`). */
+export const mapNetworkError = graphNetworkError;

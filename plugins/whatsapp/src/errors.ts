@@ -7,7 +7,7 @@
  *   "code":130429,"error_data":{"messaging_product":"whatsapp","details":"..."},
  *   "error_subcode":2494055,"fbtrace_id":"..."}}` — branch on `code` (never on the text).
  */
-import { ChannelError, type ChannelErrorCode, type ProviderError } from '@parley/sdk';
+import { ChannelError, type ChannelErrorCode, type ProviderError, graphNetworkError } from '@parley/sdk';
 
 /** The `error` object of a Graph error body, as far as Parley reads it. */
 export interface GraphErrorObject {
@@ -82,12 +82,8 @@ export function mapGraphError(httpStatus: number, body: unknown): ChannelError {
   });
 }
 
-/** A network failure or timeout before any Graph answer: retryable. */
-export function mapNetworkError(err: unknown, what: string): ChannelError {
-  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-  const reason = err instanceof Error ? err.message : String(err);
-  return new ChannelError('TEMPORARY', `${what}: ${timedOut ? 'timed out' : 'network error'} (${reason})`, { cause: err });
-}
+/** A network failure or timeout before any Graph answer: retryable (the SDK's `graphNetworkError`). */
+export const mapNetworkError = graphNetworkError;
 
 /** Raw webhook error element: `{code, title, message, error_data:{details}, href}`. */
 export interface WebhookErrorElement {
