@@ -70,11 +70,30 @@ export class TypeormJobRepository implements JobRepository {
    * process wrote in between, whereas waiting for the lock honours busy_timeout.
    */
   private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.db.dialect !== 'sqlite') return this.db.transaction(fn);
+    if (this.db.dialect !== 'sqlite') return this.retryDeadlocks(() => this.db.transaction(fn));
     return this.db.transaction(async (m) => {
       await m.query('UPDATE jobs SET id = id WHERE 1 = 0');
       return fn(m);
     });
+  }
+
+  /**
+   * MySQL: InnoDB may pick one of two processes' job transactions (claim vs. complete/delete of
+   * neighbouring rows) as a deadlock victim and roll it back (ER_LOCK_DEADLOCK, errno 1213,
+   * "try restarting transaction"). The job transactions only touch the database, so the whole
+   * transaction is run again, up to 4 attempts with a short random pause (5–30 ms).
+   */
+  private async retryDeadlocks<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        const e = err as { errno?: number; code?: string; driverError?: { errno?: number } };
+        const deadlock = e.errno === 1213 || e.code === 'ER_LOCK_DEADLOCK' || e.driverError?.errno === 1213;
+        if (!deadlock || attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 25));
+      }
+    }
   }
 
   /** The table is created by Parley's migrations; nothing to do. */
