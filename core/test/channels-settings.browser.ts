@@ -8,17 +8,13 @@
  * Run with `npm run test:browser` (after `npm run build`). Screenshots: docs/screenshots/channels-*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, SHOTS, CHROMIUM, FLAGS } from './browser-env.js';
 import { api, connectWhatsApp, eventually, postWhatsApp, startTestParley, textWebhook, type TestParley } from './harness.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = join(ROOT, 'docs/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'correct horse battery';
 const ES_APP_ID = '1234567890123456';
 const ES_CONFIG_ID = '987654321098765';

@@ -5,9 +5,9 @@
  * socket with typing first, history across reloads, isolation, XSS as text, images, rate
  * limits, the widget and demo page, and WhatsApp click-to-chat links with click counting.
  */
-import { deflateSync } from 'node:zlib';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePng } from './png.js';
 import { api, connectWhatsApp, eventually, signup, startTestParley, type TestParley } from './harness.js';
 
 let t: TestParley;
@@ -24,31 +24,8 @@ function live(token: string, namespace = ''): Promise<{ socket: Socket; events: 
   });
 }
 
-function png(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(2, 0);
-  ihdr.writeUInt32BE(2, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(14))), chunk('IEND', Buffer.alloc(0))]);
-}
+/** A 2×2 black PNG. */
+const png = (): Buffer => makePng(2, 2);
 
 const visitorApi = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
   api(t.url, method, path, { body, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
